@@ -1,0 +1,62 @@
+package dev.switchboard.api;
+
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.switchboard.routing.OpenAiErrors;
+
+/** Every exception that reaches the REST layer becomes an OpenAI-shaped JSON error; never a stack trace or HTML. */
+public class ErrorMappers {
+
+    private static final Logger LOGGER = Logger.getLogger(ErrorMappers.class);
+
+    private final HttpErrorRoutes httpErrors;
+
+    public ErrorMappers(HttpErrorRoutes httpErrors) {
+        this.httpErrors = httpErrors;
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return error(404, "Unknown path. Switchboard serves the OpenAI API under /v1.", OpenAiErrors.INVALID_REQUEST,
+                "not_found");
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e) {
+        return error(405, "Method not allowed for this path.", OpenAiErrors.INVALID_REQUEST, "method_not_allowed");
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse() != null ? e.getResponse().getStatus() : 500;
+        if (status == 413) {
+            return Response.status(413).type(MediaType.APPLICATION_JSON_TYPE).entity(httpErrors.tooLargeBody()).build();
+        }
+        if (status >= 500) {
+            LOGGER.errorf(e, "request failed with %d", status);
+            return error(status, "internal error", OpenAiErrors.SERVER, "internal_error");
+        }
+        String reason = Response.Status.fromStatusCode(status) != null
+                ? Response.Status.fromStatusCode(status).getReasonPhrase()
+                : "Request rejected";
+        return error(status, reason + ".", OpenAiErrors.INVALID_REQUEST, "invalid_request");
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOGGER.errorf(e, "unexpected failure");
+        return error(500, "internal error", OpenAiErrors.SERVER, "internal_error");
+    }
+
+    static Response error(int status, String message, String type, String code) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(OpenAiErrors.body(message, type, code)).build();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.routing.OpenAiErrors;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Failures that happen below the REST layer (a body over the size limit, a request nothing handles) still answer
+ * with an OpenAI-shaped JSON error instead of the HTTP server's default page.
+ */
+@ApplicationScoped
+public class HttpErrorRoutes {
+
+    private static final String MAX_BODY = "quarkus.http.limits.max-body-size";
+
+    /** Runs just before Quarkus' own size check, which would answer 413 with an empty body. */
+    private static final int BEFORE_UPLOAD_LIMIT = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1;
+
+    private final String limitText;
+    private final long limit;
+
+    public HttpErrorRoutes(@ConfigProperty(name = MAX_BODY, defaultValue = "10M") MemorySize limit,
+            @ConfigProperty(name = "switchboard.max-body-size", defaultValue = "10M") String limitText) {
+        this.limit = limit.asLongValue();
+        this.limitText = limitText;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
+        router.route().order(BEFORE_UPLOAD_LIMIT).handler(this::checkDeclaredLength);
+    }
+
+    private void checkDeclaredLength(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > limit) {
+                    context.response().setStatusCode(413).putHeader("Content-Type", "application/json")
+                            .putHeader("Connection", "close")
+                            .end(Buffer.buffer(tooLargeBody()));
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                // Vert.x rejects a malformed Content-Length itself
+            }
+        }
+        context.next();
+    }
+
+    private void onFailure(RoutingContext context) {
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        int status = context.statusCode() > 0 ? context.statusCode() : 500;
+        byte[] body;
+        if (status == 413) {
+            body = tooLargeBody();
+        } else if (status >= 500) {
+            body = OpenAiErrors.body("internal error", OpenAiErrors.SERVER, "internal_error");
+        } else {
+            body = OpenAiErrors.body("request rejected with status " + status, OpenAiErrors.INVALID_REQUEST,
+                    "invalid_request");
+        }
+        context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(body));
+    }
+
+    /** The 413 body, naming the configured limit. */
+    byte[] tooLargeBody() {
+        return OpenAiErrors.body("The request body is larger than " + limitText
+                + " (switchboard.max-body-size / SWITCHBOARD_MAX_BODY_SIZE).", OpenAiErrors.INVALID_REQUEST,
+                "request_too_large");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The whole policy file. Maps keep the YAML order (failover plans and {@code /v1/models} listings follow it).
+ * Cross-references (a target naming a provider) are checked by {@link PolicyParser}, which knows every path.
+ */
+@RegisterForReflection
+public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> providers,
+        Map<String, RouteConfig> routes) {
+
+    public PolicyConfig {
+        defaults = defaults != null ? defaults : DefaultsConfig.BUILT_IN;
+        providers = requireEntries("providers", providers);
+        routes = requireEntries("routes", routes);
+    }
+
+    private static <T> Map<String, T> requireEntries(String key, Map<String, T> map) {
+        if (map == null || map.isEmpty()) {
+            throw new ConfigViolation(key, "at least one entry is required");
+        }
+        for (Map.Entry<String, T> entry : map.entrySet()) {
+            if (entry.getValue() == null) {
+                throw new ConfigViolation(key + "." + entry.getKey(), "must be a mapping, not empty");
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}

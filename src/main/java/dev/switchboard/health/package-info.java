@@ -1,0 +1,4 @@
+/**
+ * Readiness and liveness checks on the management port.
+ */
+package dev.switchboard.health;

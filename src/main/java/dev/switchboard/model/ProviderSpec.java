@@ -1,0 +1,31 @@
+package dev.switchboard.model;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.switchboard.config.CircuitBreakerConfig;
+import dev.switchboard.config.MockConfig;
+
+/**
+ * One provider with every default applied. Two specs are equal when the provider's definition did not change, which
+ * is how a policy reload knows to keep its client and state.
+ *
+ * @param name the provider's key in the policy
+ * @param type openai, anthropic, gemini or mock
+ * @param baseUrl the API root without a trailing slash (null for mock)
+ * @param apiKey the credential, or null when the API needs none
+ * @param apiKeyHeader the header that carries the key; {@code Authorization} sends it as {@code Bearer <key>}
+ * @param headers extra headers sent with every request
+ * @param timeout per-attempt deadline (whole response; for streams, until the first event and between events)
+ * @param connectTimeout deadline for opening a connection
+ * @param circuitBreaker the breaker thresholds
+ * @param mock the mock's behaviour (only for type mock)
+ */
+public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
+        Map<String, String> headers, Duration timeout, Duration connectTimeout, CircuitBreakerConfig circuitBreaker,
+        MockConfig mock) {
+
+    public ProviderSpec {
+        headers = Map.copyOf(headers);
+    }
+}

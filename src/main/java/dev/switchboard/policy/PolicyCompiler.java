@@ -1,0 +1,122 @@
+package dev.switchboard.policy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.switchboard.config.DefaultsConfig;
+import dev.switchboard.config.PolicyConfig;
+import dev.switchboard.config.PolicyException;
+import dev.switchboard.config.ProviderConfig;
+import dev.switchboard.config.RetryConfig;
+import dev.switchboard.config.RouteConfig;
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.model.Route;
+import dev.switchboard.model.RoutingTable;
+import dev.switchboard.model.Secret;
+import dev.switchboard.model.Target;
+
+/**
+ * Validated config → {@link RoutingTable}: applies defaults, checks what the YAML shape cannot (strategy names,
+ * provider types this build implements, credentials that exist), and reports every problem with its YAML path.
+ */
+public final class PolicyCompiler {
+
+    private final Set<String> strategies;
+    private final Set<String> providerTypes;
+    private final SecretSource secrets;
+
+    /**
+     * @param strategies the strategy names this build knows
+     * @param providerTypes the provider types this build implements
+     * @param secrets where credentials are read
+     */
+    public PolicyCompiler(Set<String> strategies, Set<String> providerTypes, SecretSource secrets) {
+        this.strategies = Set.copyOf(strategies);
+        this.providerTypes = Set.copyOf(providerTypes);
+        this.secrets = secrets;
+    }
+
+    public RoutingTable compile(PolicyConfig config, String source) throws PolicyException {
+        List<String> problems = new ArrayList<>();
+        DefaultsConfig defaults = config.defaults();
+        checkStrategy("defaults.strategy", defaults.strategy(), problems);
+
+        Map<String, ProviderSpec> providers = new LinkedHashMap<>();
+        for (Map.Entry<String, ProviderConfig> entry : config.providers().entrySet()) {
+            ProviderSpec spec = provider(entry.getKey(), entry.getValue(), defaults, problems);
+            if (spec != null) {
+                providers.put(entry.getKey(), spec);
+            }
+        }
+
+        Map<String, Route> routes = new LinkedHashMap<>();
+        for (Map.Entry<String, RouteConfig> entry : config.routes().entrySet()) {
+            RouteConfig route = entry.getValue();
+            String strategy = route.strategy() != null ? route.strategy() : defaults.strategy();
+            if (route.strategy() != null) {
+                checkStrategy("routes." + entry.getKey() + ".strategy", strategy, problems);
+            }
+            RetryConfig retry = route.retry() != null ? route.retry().orElse(defaults.retry()) : defaults.retry();
+            List<Target> targets = route.targets().stream()
+                    .map(t -> new Target(t.provider(), t.model(), t.weight()))
+                    .toList();
+            routes.put(entry.getKey(), new Route(entry.getKey(), strategy, targets, retry.maxAttempts(), retry.backoff()));
+        }
+        if (!problems.isEmpty()) {
+            throw new PolicyException(source, problems);
+        }
+        return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff());
+    }
+
+    private void checkStrategy(String path, String name, List<String> problems) {
+        if (!strategies.contains(name)) {
+            problems.add(path + ": unknown strategy '" + name + "' (known: " + String.join(", ", strategies) + ")");
+        }
+    }
+
+    private ProviderSpec provider(String name, ProviderConfig config, DefaultsConfig defaults, List<String> problems) {
+        String path = "providers." + name;
+        if (!providerTypes.contains(config.type())) {
+            problems.add(path + ".type: provider type '" + config.type() + "' is not available in this version (available: "
+                    + String.join(", ", providerTypes.stream().sorted().toList()) + ")");
+            return null;
+        }
+        Secret key = null;
+        if (config.apiKeyEnv() != null) {
+            var value = secrets.env(config.apiKeyEnv());
+            if (value.isEmpty()) {
+                problems.add(path + ".api-key-env: environment variable " + config.apiKeyEnv() + " is not set");
+            } else {
+                key = new Secret(value.get(), "env " + config.apiKeyEnv());
+            }
+        } else if (config.apiKeyFile() != null) {
+            try {
+                String value = secrets.file(config.apiKeyFile());
+                if (value.isEmpty()) {
+                    problems.add(path + ".api-key-file: " + config.apiKeyFile() + " is empty");
+                } else {
+                    key = new Secret(value, "file " + config.apiKeyFile());
+                }
+            } catch (IOException e) {
+                problems.add(path + ".api-key-file: cannot read " + config.apiKeyFile() + " (" + e.getClass().getSimpleName()
+                        + ")");
+            }
+        }
+        String baseUrl = config.baseUrl();
+        while (baseUrl != null && baseUrl.endsWith("/")) {
+            baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+        }
+        return new ProviderSpec(name, config.type(), baseUrl, key,
+                config.apiKeyHeader() != null ? config.apiKeyHeader() : "Authorization",
+                config.headers(),
+                config.timeout() != null ? config.timeout() : defaults.timeout(),
+                config.connectTimeout() != null ? config.connectTimeout() : defaults.connectTimeout(),
+                config.circuitBreaker() != null ? config.circuitBreaker().orElse(defaults.circuitBreaker())
+                        : defaults.circuitBreaker(),
+                config.mock());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ProviderSpec;
+
+/**
+ * One try of a request against one provider.
+ *
+ * @param endpoint which operation
+ * @param request the caller's request, never mutated: adapters build their own body from it
+ * @param model the upstream model id to ask for
+ */
+public record Attempt(Endpoint endpoint, RequestBody request, String model) {
+
+    public boolean stream() {
+        return request.stream() && endpoint.streamable();
+    }
+
+    /** The caller's body with {@code model} replaced, everything else byte for byte. */
+    public byte[] bodyForUpstream() {
+        return request.withModel(model);
+    }
+
+    /** For messages. */
+    public String describe(ProviderSpec provider) {
+        return provider.name() + "/" + model;
+    }
+}

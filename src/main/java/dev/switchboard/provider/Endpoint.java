@@ -1,0 +1,26 @@
+package dev.switchboard.provider;
+
+/** The OpenAI operations Switchboard proxies, with their path below {@code /v1}. */
+public enum Endpoint {
+    CHAT("chat/completions", true),
+    COMPLETIONS("completions", true),
+    EMBEDDINGS("embeddings", false);
+
+    private final String path;
+    private final boolean streamable;
+
+    Endpoint(String path, boolean streamable) {
+        this.path = path;
+        this.streamable = streamable;
+    }
+
+    /** Relative path, without a leading slash. */
+    public String path() {
+        return path;
+    }
+
+    /** Whether {@code stream: true} is meaningful for this operation. */
+    public boolean streamable() {
+        return streamable;
+    }
+}

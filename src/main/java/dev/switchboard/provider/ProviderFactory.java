@@ -1,0 +1,30 @@
+package dev.switchboard.provider;
+
+import java.util.Set;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.provider.mock.MockProvider;
+import dev.switchboard.provider.openai.OpenAiProvider;
+import dev.switchboard.upstream.UpstreamClient;
+import io.vertx.mutiny.core.Vertx;
+
+/** Builds the adapter for a provider spec. */
+public final class ProviderFactory {
+
+    /** The provider types this build implements. */
+    public static final Set<String> TYPES = Set.of("openai", "mock");
+
+    private final Vertx vertx;
+
+    public ProviderFactory(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public Provider create(ProviderSpec spec) {
+        return switch (spec.type()) {
+            case "openai" -> new OpenAiProvider(spec, UpstreamClient.create(spec, vertx));
+            case "mock" -> new MockProvider(spec);
+            default -> throw new IllegalArgumentException("provider type '" + spec.type() + "' is not available");
+        };
+    }
+}

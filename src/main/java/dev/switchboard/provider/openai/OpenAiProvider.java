@@ -1,0 +1,57 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.provider.Attempt;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.Reply;
+import dev.switchboard.provider.StreamHead;
+import dev.switchboard.provider.UpstreamTimeoutException;
+import dev.switchboard.upstream.UpstreamClient;
+import dev.switchboard.upstream.UpstreamResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * An OpenAI-compatible provider: the caller's body goes upstream with only {@code model} replaced, and the answer
+ * comes back as it is. Thread-safe.
+ */
+public final class OpenAiProvider implements Provider {
+
+    private final ProviderSpec spec;
+    private final UpstreamClient client;
+
+    public OpenAiProvider(ProviderSpec spec, UpstreamClient client) {
+        this.spec = spec;
+        this.client = client;
+    }
+
+    @Override
+    public ProviderSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Uni<Reply> send(Attempt attempt) {
+        byte[] body = attempt.bodyForUpstream();
+        String path = attempt.endpoint().path();
+        if (!attempt.stream()) {
+            return client.call(path, body)
+                    .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
+                    .map(OpenAiProvider::complete);
+        }
+        return client.stream(path, body)
+                .onItem().transformToUni(response -> response.isStream()
+                        ? StreamHead.split(response.events(), e -> !e.isComment())
+                                .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
+                        : Uni.createFrom().item(complete(response)))
+                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
+    private static Reply complete(UpstreamResponse response) {
+        return new Reply.Complete(response.status(), response.contentType(), response.body(), response.retryAfter());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.routing;
+
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * What goes back to the caller: a status, headers and a body that is written as it is produced (one buffer for JSON,
+ * one buffer per event for a stream).
+ */
+public record ProxyResponse(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
+
+    public static ProxyResponse json(int status, Map<String, List<String>> headers, byte[] body) {
+        return new ProxyResponse(status, headers, Multi.createFrom().item(Buffer.buffer(body)));
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Wire types only, one subpackage per API family; no logic.
+ */
+package dev.switchboard.schema;

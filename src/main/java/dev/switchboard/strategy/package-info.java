@@ -1,0 +1,4 @@
+/**
+ * Strategies: each orders a route's targets into an attempt plan and is registered under its YAML name.
+ */
+package dev.switchboard.strategy;

@@ -1,0 +1,129 @@
+package dev.switchboard.upstream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.schema.SseEvent;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import io.vertx.mutiny.core.parsetools.RecordParser;
+
+/**
+ * The HTTP side of one OpenAI-compatible provider: a pooled MicroProfile REST client for JSON calls and a Vert.x HTTP
+ * client for event streams. The REST client's SSE support ignores a connection that closes mid-stream (the stream
+ * then neither fails nor completes), which would leave a caller hanging; the Vert.x client reports it, so a broken
+ * stream ends with an error event. Thread-safe; close it when the provider leaves the policy.
+ */
+public final class UpstreamClient implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(UpstreamClient.class);
+
+    private final ProviderSpec spec;
+    private final OpenAiApi api;
+    private final HttpClient streams;
+    private final Map<String, String> headers;
+
+    private UpstreamClient(ProviderSpec spec, OpenAiApi api, HttpClient streams) {
+        this.spec = spec;
+        this.api = api;
+        this.streams = streams;
+        this.headers = ProviderHeaders.of(spec);
+    }
+
+    public static UpstreamClient create(ProviderSpec spec, Vertx vertx) {
+        Map<String, String> headers = ProviderHeaders.of(spec);
+        OpenAiApi api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(spec.baseUrl() + "/"))
+                .connectTimeout(spec.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(spec.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .register(new HeadersFilter(headers))
+                .build(OpenAiApi.class);
+        HttpClient streams = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()))
+                .setKeepAlive(true)
+                .setForceSni(true)
+                .setVerifyHost(true)
+                .setMaxPoolSize(100)
+                .setName("switchboard-" + spec.name()));
+        return new UpstreamClient(spec, api, streams);
+    }
+
+    /** A JSON call; error statuses are items, transport problems fail the {@code Uni}. */
+    public Uni<UpstreamResponse> call(String path, byte[] body) {
+        Uni<Response> response = switch (path) {
+            case "chat/completions" -> api.chatCompletions(body);
+            case "completions" -> api.completions(body);
+            case "embeddings" -> api.embeddings(body);
+            default -> throw new IllegalArgumentException("unsupported path " + path);
+        };
+        return response.map(r -> {
+            try (r) {
+                byte[] bytes = r.hasEntity() ? r.readEntity(byte[].class) : new byte[0];
+                return new UpstreamResponse(r.getStatus(), r.getHeaderString(HttpHeaders.CONTENT_TYPE), bytes,
+                        r.getHeaderString("Retry-After"), null);
+            }
+        });
+    }
+
+    /**
+     * A streaming call. A {@code 200 text/event-stream} answer becomes events as they arrive (backpressured: the
+     * upstream is read as fast as the subscriber asks); any other answer is read whole. Cancelling the events closes
+     * the upstream connection. An upstream that goes silent for the provider's timeout fails the events.
+     */
+    public Uni<UpstreamResponse> stream(String path, byte[] body) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(spec.baseUrl() + "/" + path)
+                .setIdleTimeout(spec.timeout().toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "text/event-stream");
+        headers.forEach(options::putHeader);
+        return streams.request(options).onItem().transformToUni(request -> request.send(Buffer.buffer(body))
+                .onItem().transformToUni(response -> read(request, response))
+                .onCancellation().invoke(request::reset));
+    }
+
+    private Uni<UpstreamResponse> read(HttpClientRequest request, HttpClientResponse response) {
+        String contentType = response.getHeader("Content-Type");
+        String retryAfter = response.getHeader("Retry-After");
+        if (response.statusCode() != 200 || contentType == null || !contentType.startsWith("text/event-stream")) {
+            return response.body().map(b -> new UpstreamResponse(response.statusCode(), contentType, b.getBytes(),
+                    retryAfter, null));
+        }
+        SseLineParser parser = new SseLineParser();
+        Multi<SseEvent> events = RecordParser.newDelimited("\n", response).toMulti()
+                .onItem().transformToIterable(line -> parser.line(line.toString()))
+                .onCancellation().invoke(request::reset);
+        return Uni.createFrom().item(new UpstreamResponse(200, contentType, null, retryAfter, events));
+    }
+
+    @Override
+    public void close() {
+        try {
+            ((Closeable) api).close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.debugf("closing REST client of %s: %s", spec.name(), e.toString());
+        }
+        streams.close().subscribe().with(v -> {
+        }, f -> LOGGER.debugf("closing stream client of %s: %s", spec.name(), f.toString()));
+    }
+}
