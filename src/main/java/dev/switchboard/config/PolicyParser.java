@@ -48,6 +48,9 @@ public final class PolicyParser {
      * @param source where it came from, for messages (a path, or "built-in demo policy")
      */
     public PolicyConfig parse(String yaml, String source) throws PolicyException {
+        if (yaml.isBlank()) {
+            throw new PolicyException(source, List.of("(document): the policy is empty"));
+        }
         PolicyConfig config;
         try {
             config = mapper.readValue(yaml, PolicyConfig.class);
@@ -88,7 +91,9 @@ public final class PolicyParser {
                     + String.join(", ", upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")";
         }
         if (e instanceof InvalidFormatException ife) {
-            return path(ife) + ": invalid value '" + ife.getValue() + "', " + firstLine(ife.getOriginalMessage());
+            String expected = ife.getTargetType() == Duration.class ? "a duration such as 500ms, 30s or 2m"
+                    : describeType(ife.getTargetType());
+            return path(ife) + ": invalid value '" + ife.getValue() + "', expected " + expected;
         }
         if (e instanceof MismatchedInputException mie) {
             String path = path(mie);

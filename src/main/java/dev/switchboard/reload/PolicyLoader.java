@@ -30,6 +30,7 @@ import dev.switchboard.routing.PolicyState;
 import dev.switchboard.strategy.Strategies;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -128,9 +129,9 @@ public class PolicyLoader {
     }
 
     /** Start-up stops on an invalid policy; the log above names every problem. */
-    static final class InvalidPolicyAtStartup extends RuntimeException {
+    static final class InvalidPolicyAtStartup extends ConfigurationException {
         InvalidPolicyAtStartup(PolicyException cause) {
-            super(cause.getMessage(), null, false, false);
+            super(cause.getMessage());
         }
     }
 }

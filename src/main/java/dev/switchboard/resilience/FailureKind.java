@@ -21,6 +21,16 @@ public enum FailureKind {
     /** The provider answered with a status that fails over (408, 429, 500, 502, 503, 504, 529). */
     STATUS;
 
+    /** Lower-case words for messages: {@code timed out}, {@code connection broken}. */
+    public String description() {
+        return switch (this) {
+            case CONNECT -> "connection failed";
+            case TIMEOUT -> "timed out";
+            case BROKEN -> "connection broken";
+            case STATUS -> "error status";
+        };
+    }
+
     /** Classifies a transport failure. */
     public static FailureKind of(Throwable failure) {
         Throwable t = unwrap(failure);

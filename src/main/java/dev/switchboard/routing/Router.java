@@ -122,7 +122,7 @@ public class Router {
             return reply.onItemOrFailure().transformToUni((answer, failure) -> {
                 if (failure != null) {
                     FailureKind kind = FailureKind.of(failure);
-                    return failOver(target, kind, kind.name().toLowerCase() + ": " + describe(failure));
+                    return failOver(target, kind, kind.description() + ": " + describe(failure));
                 }
                 if (answer instanceof Reply.Stream stream) {
                     return Uni.createFrom().item(new ProxyResponse(200, streamHeaders(target),

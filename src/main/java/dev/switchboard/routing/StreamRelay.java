@@ -33,6 +33,8 @@ final class StreamRelay {
                 .select().first(event -> !ending.done)
                 .onItem().invoke(ending::see)
                 .map(SseEvent::frame)
+                .onCompletion().continueWith(() -> ending.finished() ? List.of()
+                        : List.of(errorEvent("the stream from " + source + " ended without [DONE]")))
                 .onFailure().recoverWithMulti(failure -> {
                     if (ending.finished()) {
                         return Multi.createFrom().empty();
@@ -40,10 +42,8 @@ final class StreamRelay {
                     Throwable cause = FailureKind.unwrap(failure);
                     LOGGER.warnf("stream from %s broke after it started: %s", source, cause.toString());
                     return Multi.createFrom().item(errorEvent("the stream from " + source + " broke after it started ("
-                            + FailureKind.of(cause).name().toLowerCase() + ")"));
-                })
-                .onCompletion().continueWith(() -> ending.finished() ? List.of()
-                        : List.of(errorEvent("the stream from " + source + " ended without [DONE]")));
+                            + FailureKind.of(cause).description() + ")"));
+                });
     }
 
     private static Buffer errorEvent(String message) {

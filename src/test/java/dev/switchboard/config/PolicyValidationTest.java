@@ -1,0 +1,191 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.switchboard.model.RoutingTable;
+import dev.switchboard.policy.PolicyCompiler;
+import dev.switchboard.policy.SecretSource;
+
+/** Every policy problem is rejected with a message that names its YAML path. */
+class PolicyValidationTest {
+
+    private static final String VALID = """
+            defaults:
+              strategy: failover
+              timeout: 60s
+              retry: { max-attempts: 3, backoff: 200ms }
+              circuit-breaker: { failure-ratio: 0.5, request-volume-threshold: 20, delay: 30s, success-threshold: 1 }
+            providers:
+              openai:
+                type: openai
+                base-url: https://api.openai.com/v1
+                api-key-env: OPENAI_API_KEY
+              local:
+                type: openai
+                base-url: http://127.0.0.1:11434/v1/
+                circuit-breaker: { failure-ratio: 0.3 }
+              drill:
+                type: mock
+                mock: { latency: 10ms, failure-rate: 0.5, failure-status: 429 }
+            routes:
+              fast:
+                strategy: failover
+                targets:
+                  - { provider: openai, model: gpt-4o-mini, weight: 60 }
+                  - { provider: local, model: llama3.1, weight: 40 }
+              smart:
+                retry: { max-attempts: 5 }
+                targets:
+                  - { provider: openai, model: gpt-4o }
+                  - { provider: drill, model: anything }
+            """;
+
+    private final PolicyParser parser = new PolicyParser();
+
+    private static final SecretSource SECRETS = new SecretSource() {
+        @Override
+        public Optional<String> env(String name) {
+            return Map.of("OPENAI_API_KEY", "sk-test").entrySet().stream().filter(e -> e.getKey().equals(name))
+                    .map(Map.Entry::getValue).findFirst();
+        }
+
+        @Override
+        public String file(String path) throws IOException {
+            throw new java.nio.file.NoSuchFileException(path);
+        }
+    };
+
+    private final PolicyCompiler compiler = new PolicyCompiler(Set.of("failover"), Set.of("openai", "mock"), SECRETS);
+
+    private RoutingTable load(String yaml) throws PolicyException {
+        return compiler.compile(parser.parse(yaml, "test.yaml"), "test.yaml");
+    }
+
+    @Test
+    void acceptsTheDesignPolicyShapeAndAppliesDefaults() throws Exception {
+        RoutingTable table = load(VALID);
+
+        assertThat(table.routes()).containsOnlyKeys("fast", "smart");
+        assertThat(table.routes().get("fast").maxAttempts()).isEqualTo(3);
+        assertThat(table.routes().get("fast").backoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(table.routes().get("smart").maxAttempts()).isEqualTo(5);
+        assertThat(table.routes().get("smart").backoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(table.routes().get("fast").targets().get(0).weight()).isEqualTo(60);
+        assertThat(table.providers().get("openai").apiKey().reveal()).isEqualTo("sk-test");
+        assertThat(table.providers().get("openai").apiKey().toString()).doesNotContain("sk-test");
+        assertThat(table.providers().get("local").baseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+        assertThat(table.providers().get("local").circuitBreaker().failureRatio()).isEqualTo(0.3);
+        assertThat(table.providers().get("local").circuitBreaker().delay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(table.providers().get("local").timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(table.providers().get("drill").mock().failureStatus()).isEqualTo(429);
+    }
+
+    @Test
+    void acceptsTheBuiltInDemoPolicy() throws Exception {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("switchboard/demo-policy.yaml")) {
+            RoutingTable table = load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(table.routes()).containsKeys("fast", "smart", "embed");
+            assertThat(table.providers().values()).allSatisfy(p -> assertThat(p.type()).isEqualTo("mock"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // a misspelt provider in a target
+            "provider: local, model: llama3.1, weight: 40 | provider: antropic, model: x "
+                    + "| routes.fast.targets[1].provider: no provider 'antropic'",
+            // unknown key, with the known ones listed
+            "weight: 40 | wieght: 40 | routes.fast.targets[1].wieght: unknown key 'wieght'",
+            // weights must be positive
+            "weight: 40 | weight: 0 | routes.fast.targets[1].weight: must be > 0",
+            // missing model
+            "provider: local, model: llama3.1, weight: 40 | provider: local | routes.fast.targets[1].model: is required",
+            // bad duration
+            "timeout: 60s | timeout: soon | defaults.timeout: invalid value 'soon', expected a duration such as 500ms",
+            // zero timeout
+            "timeout: 60s | timeout: 0s | defaults.timeout: must be > 0",
+            // max-attempts below one
+            "max-attempts: 5 | max-attempts: 0 | routes.smart.retry.max-attempts: must be >= 1",
+            // breaker ratio out of range
+            "failure-ratio: 0.3 | failure-ratio: 1.5 | providers.local.circuit-breaker.failure-ratio: must be > 0 and <= 1",
+            // wrong type
+            "request-volume-threshold: 20 | request-volume-threshold: many "
+                    + "| defaults.circuit-breaker.request-volume-threshold: invalid value 'many', expected a whole number",
+            // unknown provider type
+            "type: mock | type: mocky | providers.drill.type: unknown provider type 'mocky'",
+            // base-url without scheme
+            "base-url: https://api.openai.com/v1 | base-url: api.openai.com | providers.openai.base-url: must start with http",
+            // mock settings on a real provider
+            "circuit-breaker: { failure-ratio: 0.3 } | mock: { latency: 1s } | providers.local.mock: is only valid for type 'mock'",
+            // failure-rate over one
+            "failure-rate: 0.5 | failure-rate: 2 | providers.drill.mock.failure-rate: must be between 0 and 1",
+            // duplicate keys
+            "strategy: failover\\n    targets | strategy: failover\\n    strategy: failover\\n    targets "
+                    + "| routes.fast.strategy: Duplicate field 'strategy'",
+    })
+    void namesTheYamlPathOfEachProblem(String from, String to, String expected) {
+        String yaml = VALID.replace(from.strip().replace("\\n", "\n"), to.strip().replace("\\n", "\n"));
+        assertThat(yaml).isNotEqualTo(VALID);
+
+        assertThatThrownBy(() -> load(yaml))
+                .isInstanceOf(PolicyException.class)
+                .satisfies(e -> assertThat(((PolicyException) e).problems()).anySatisfy(p -> assertThat(p)
+                        .startsWith(expected.strip())));
+    }
+
+    @Test
+    void rejectsAnUnknownStrategyAtItsPath() {
+        String yaml = VALID.replace("strategy: failover\n    targets", "strategy: fallover\n    targets");
+
+        assertThatThrownBy(() -> load(yaml)).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("routes.fast.strategy: unknown strategy 'fallover' (known: failover)");
+    }
+
+    @Test
+    void rejectsAProviderTypeThisBuildDoesNotImplement() {
+        String yaml = VALID.replace("type: mock", "type: gemini\n    base-url: https://example.test")
+                .replace("    mock: { latency: 10ms, failure-rate: 0.5, failure-status: 429 }\n", "");
+
+        assertThatThrownBy(() -> load(yaml)).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("providers.drill.type: provider type 'gemini' is not available in this version");
+    }
+
+    @Test
+    void rejectsAMissingCredentialWithoutShowingAnySecret() {
+        String yaml = VALID.replace("api-key-env: OPENAI_API_KEY", "api-key-env: MISSING_KEY")
+                .replace("circuit-breaker: { failure-ratio: 0.3 }", "api-key-file: /nonexistent/key");
+
+        assertThatThrownBy(() -> load(yaml)).isInstanceOf(PolicyException.class)
+                .satisfies(e -> assertThat(((PolicyException) e).problems()).containsExactly(
+                        "providers.openai.api-key-env: environment variable MISSING_KEY is not set",
+                        "providers.local.api-key-file: cannot read /nonexistent/key (NoSuchFileException)"));
+    }
+
+    @Test
+    void rejectsEmptySectionsAndDocuments() {
+        assertThatThrownBy(() -> load("")).hasMessageContaining("the policy is empty");
+        assertThatThrownBy(() -> load("providers: {}\nroutes: {}")).hasMessageContaining("providers: at least one entry");
+        assertThatThrownBy(() -> load("- a\n- b")).hasMessageContaining("(document): expected a mapping");
+        assertThatThrownBy(() -> load(VALID.replace("smart:\n    retry", "smart:\n    targets: []\n    retry")))
+                .isInstanceOf(PolicyException.class);
+    }
+
+    @Test
+    void rejectsYamlSyntaxErrorsWithTheirLine() {
+        assertThatThrownBy(() -> load("defaults:\n  timeout: \"unterminated\n")).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("line");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.testing;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Real fake providers for the integration tests, each an HTTP server on a random loopback port: two WireMock servers
+ * serving OpenAI's wire format ({@code primary}, {@code secondary}), a {@link StreamingFake}, and a port nothing
+ * listens on ({@code down}). Writes the policy that routes to them and points Switchboard at it.
+ */
+public class FakeProviders implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PRIMARY_KEY = "sk-primary-test-key";
+    public static final String SECONDARY_KEY = "sk-secondary-test-key";
+    public static final String ORGANIZATION = "org-switchboard-test";
+
+    public static WireMockServer primary;
+    public static WireMockServer secondary;
+    public static StreamingFake streamer;
+
+    private Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            primary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            secondary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            primary.start();
+            secondary.start();
+            streamer = new StreamingFake();
+            dir = Files.createTempDirectory("switchboard-test");
+            Path primaryKey = Files.writeString(dir.resolve("primary.key"), PRIMARY_KEY + "\n");
+            Path secondaryKey = Files.writeString(dir.resolve("secondary.key"), SECONDARY_KEY);
+            String policy = """
+                    defaults:
+                      strategy: failover
+                      timeout: 3s
+                      connect-timeout: 1s
+                      retry: { max-attempts: 3, backoff: 0ms }
+                    providers:
+                      primary:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        api-key-file: %2$s
+                        headers: { OpenAI-Organization: %6$s }
+                      primary-impatient:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1/
+                        timeout: 400ms
+                      secondary:
+                        type: openai
+                        base-url: http://127.0.0.1:%3$d/v1
+                        api-key-file: %4$s
+                      down:
+                        type: openai
+                        base-url: http://127.0.0.1:%5$d/v1
+                      streamer:
+                        type: openai
+                        base-url: http://127.0.0.1:%7$d/v1
+                    routes:
+                      chat:
+                        targets:
+                          - { provider: primary, model: gpt-4o-mini }
+                          - { provider: secondary, model: backup-model }
+                      down-first:
+                        targets:
+                          - { provider: down, model: gpt-4o-mini }
+                          - { provider: secondary, model: backup-model }
+                      slow-first:
+                        targets:
+                          - { provider: primary-impatient, model: slow-model }
+                          - { provider: secondary, model: backup-model }
+                      held:
+                        targets:
+                          - { provider: streamer, model: held }
+                      breaks:
+                        targets:
+                          - { provider: streamer, model: break }
+                          - { provider: secondary, model: backup-model }
+                      single:
+                        retry: { max-attempts: 1 }
+                        targets:
+                          - { provider: primary, model: gpt-4o-mini }
+                    """.formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
+                    ORGANIZATION, streamer.port());
+            Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);
+            return Map.of("switchboard.policy", policyFile.toString(), "switchboard.max-body-size", "256K");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the fake providers", e);
+        }
+    }
+
+    /** A loopback port that nothing listens on: connections are refused. */
+    static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            primary.stop();
+            secondary.stop();
+            streamer.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
