@@ -59,6 +59,7 @@ class DemoPolicyIT {
 
         given().get(app.managementUrl("/q/health/ready")).then().statusCode(200);
         given().get(app.managementUrl("/q/health/live")).then().statusCode(200);
+        given().get(app.managementUrl("/q/health/started")).then().statusCode(200);
         assertThat(given().get(app.managementUrl("/q/metrics")).statusCode()).isEqualTo(200);
     }
 }

@@ -102,6 +102,28 @@ class PolicyValidationTest {
         }
     }
 
+    @Test
+    void acceptsTheKubernetesExamplePolicy() throws Exception {
+        var configMap = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(java.nio.file.Path.of("k8s", "configmap.yaml").toFile());
+        SecretSource anyKey = new SecretSource() {
+            @Override
+            public Optional<String> env(String name) {
+                return Optional.of("key-from-" + name);
+            }
+
+            @Override
+            public String file(String path) {
+                return "key-from-" + path;
+            }
+        };
+
+        RoutingTable table = new PolicyCompiler(Set.of("failover"), Set.of("openai", "mock"), anyKey)
+                .compile(parser.parse(configMap.path("data").path("policy.yaml").asText(), "k8s"), "k8s");
+
+        assertThat(table.routes()).containsKeys("smart", "fast", "embed", "drill");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // a misspelt provider in a target
