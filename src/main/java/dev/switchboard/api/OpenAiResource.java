@@ -1,20 +1,15 @@
 package dev.switchboard.api;
 
-import java.util.List;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.switchboard.provider.Endpoint;
-import dev.switchboard.routing.PolicyState;
 import dev.switchboard.routing.ProxyResponse;
 import dev.switchboard.routing.Router;
-import dev.switchboard.schema.openai.ModelList;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -27,43 +22,34 @@ import io.vertx.core.buffer.Buffer;
 public class OpenAiResource {
 
     private final Router router;
-    private final PolicyState policies;
 
-    public OpenAiResource(Router router, PolicyState policies) {
+    public OpenAiResource(Router router) {
         this.router = router;
-        this.policies = policies;
     }
 
     @POST
     @Path("/chat/completions")
-    public RestMulti<Buffer> chatCompletions(byte[] body) {
-        return respond(router.route(Endpoint.CHAT, body));
+    public RestMulti<Buffer> chatCompletions(byte[] body, HttpHeaders headers) {
+        return respond(router.route(Endpoint.CHAT, body, headers::getHeaderString));
     }
 
     @POST
     @Path("/completions")
-    public RestMulti<Buffer> completions(byte[] body) {
-        return respond(router.route(Endpoint.COMPLETIONS, body));
+    public RestMulti<Buffer> completions(byte[] body, HttpHeaders headers) {
+        return respond(router.route(Endpoint.COMPLETIONS, body, headers::getHeaderString));
     }
 
     @POST
     @Path("/embeddings")
-    public RestMulti<Buffer> embeddings(byte[] body) {
-        return respond(router.route(Endpoint.EMBEDDINGS, body));
+    public RestMulti<Buffer> embeddings(byte[] body, HttpHeaders headers) {
+        return respond(router.route(Endpoint.EMBEDDINGS, body, headers::getHeaderString));
     }
 
-    /** The route aliases callers may put in {@code model}, in policy order. */
+    /** The route aliases the calling tenant may put in {@code model}, in policy order. */
     @GET
     @Path("/models")
-    @Produces(MediaType.APPLICATION_JSON)
-    public ModelList models() {
-        return policies.current().map(policy -> {
-            long created = policy.loadedAt().getEpochSecond();
-            List<ModelList.Model> models = policy.table().routes().keySet().stream()
-                    .map(alias -> ModelList.Model.of(alias, created, "switchboard"))
-                    .toList();
-            return ModelList.of(models);
-        }).orElseGet(() -> ModelList.of(List.of()));
+    public RestMulti<Buffer> models(HttpHeaders headers) {
+        return respond(Uni.createFrom().item(router.models(headers::getHeaderString)));
     }
 
     private static RestMulti<Buffer> respond(Uni<ProxyResponse> response) {

@@ -12,12 +12,19 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> providers,
-        Map<String, RouteConfig> routes) {
+        Map<String, RouteConfig> routes, String defaultRoute, TenancyConfig tenancy, Map<String, TenantConfig> tenants) {
 
     public PolicyConfig {
         defaults = defaults != null ? defaults : DefaultsConfig.BUILT_IN;
         providers = requireEntries("providers", providers);
         routes = requireEntries("routes", routes);
+        tenancy = tenancy != null ? tenancy : TenancyConfig.DEFAULT;
+        tenants = tenants == null ? Map.of() : requireEntries("tenants", tenants);
+    }
+
+    /** Whether requests are checked against tenants at all (a {@code tenants:} section exists). */
+    public boolean multiTenant() {
+        return !tenants.isEmpty();
     }
 
     private static <T> Map<String, T> requireEntries(String key, Map<String, T> map) {

@@ -79,6 +79,32 @@ public final class PolicyParser {
                 }
             }
         }
+        if (config.defaultRoute() != null && !config.routes().containsKey(config.defaultRoute())) {
+            problems.add("default-route: no route '" + config.defaultRoute() + "' (defined: "
+                    + String.join(", ", config.routes().keySet()) + ")");
+        }
+        String defaultTenant = config.tenancy().defaultTenant();
+        if (defaultTenant != null && !config.tenants().containsKey(defaultTenant)) {
+            problems.add("tenancy.default-tenant: no tenant '" + defaultTenant + "' under 'tenants'");
+        }
+        for (Map.Entry<String, TenantConfig> tenant : config.tenants().entrySet()) {
+            String path = "tenants." + tenant.getKey();
+            List<String> providers = tenant.getValue().allowedProviders();
+            for (int i = 0; providers != null && i < providers.size(); i++) {
+                if (!config.providers().containsKey(providers.get(i))) {
+                    problems.add(path + ".allowed-providers[" + i + "]: no provider '" + providers.get(i) + "'");
+                }
+            }
+            List<String> models = tenant.getValue().allowedModels();
+            for (int i = 0; models != null && i < models.size(); i++) {
+                String model = models.get(i);
+                if (model == null || model.isBlank()) {
+                    problems.add(path + ".allowed-models[" + i + "]: must not be empty");
+                } else if (!model.endsWith("*") && model.indexOf('/') < 0 && !config.routes().containsKey(model)) {
+                    problems.add(path + ".allowed-models[" + i + "]: no route '" + model + "'");
+                }
+            }
+        }
         return problems;
     }
 

@@ -7,11 +7,20 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * {@code routes.<alias>:} — the targets behind one model alias and how to choose among them. {@code strategy} and
  * {@code retry} are null when inherited from {@code defaults}.
+ *
+ * @param preferFastForSimple put faster targets first for simple requests
+ * @param preferQualityForComplex put better targets first for complex requests
+ * @param complexityThreshold estimated prompt tokens above which a request is complex (default 2000)
+ * @param affinity keep requests with the same key on the same target, or null
+ * @param exploration share of requests a learning strategy sends to a target that is not its best (default 0.05)
  */
 @RegisterForReflection
-public record RouteConfig(String strategy, List<TargetConfig> targets, RetryConfig retry) {
+public record RouteConfig(String strategy, List<TargetConfig> targets, RetryConfig retry, Boolean preferFastForSimple,
+        Boolean preferQualityForComplex, Integer complexityThreshold, AffinityConfig affinity, Double exploration) {
 
     public RouteConfig {
+        Checks.atLeast("complexity-threshold", complexityThreshold, 1);
+        Checks.ratio("exploration", exploration, true);
         if (targets == null || targets.isEmpty()) {
             throw new ConfigViolation("targets", "at least one target is required");
         }

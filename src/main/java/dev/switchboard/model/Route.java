@@ -8,16 +8,38 @@ import java.util.List;
  *
  * @param name the alias callers put in {@code model}, or {@code provider/model} for a pinned request
  * @param strategy the strategy's YAML name
- * @param targets in policy order, never empty
+ * @param targets in policy order, never empty; {@code targets.get(i).index() == i}
  * @param maxAttempts total attempts one request may make (>= 1)
  * @param backoff pause before an attempt that repeats a target this request already tried
+ * @param options capability-aware ordering, affinity and exploration
  */
-public record Route(String name, String strategy, List<Target> targets, int maxAttempts, Duration backoff) {
+public record Route(String name, String strategy, List<Target> targets, int maxAttempts, Duration backoff,
+        Options options) {
 
     public Route {
         targets = List.copyOf(targets);
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("route '" + name + "' has no targets");
         }
+    }
+
+    /**
+     * @param preferFastForSimple order simple requests' plans by speed
+     * @param preferQualityForComplex order complex requests' plans by quality
+     * @param complexityThreshold estimated prompt tokens above which a request is complex
+     * @param affinity session affinity, or null
+     * @param exploration share of decisions a learning strategy spends on a target that is not its best
+     */
+    public record Options(boolean preferFastForSimple, boolean preferQualityForComplex, int complexityThreshold,
+            Affinity affinity, double exploration) {
+
+        public static final Options DEFAULT = new Options(false, false, 2000, null, 0.05);
+    }
+
+    /**
+     * @param header the header holding the key, or null for the body's {@code user} field
+     * @param ttl how long an unused pin is kept
+     */
+    public record Affinity(String header, Duration ttl) {
     }
 }

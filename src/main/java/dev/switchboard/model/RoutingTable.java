@@ -8,35 +8,40 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Routes by alias and providers by name: what one policy version says. Immutable and thread-safe.
+ * Routes by alias, providers by name, and tenants: what one policy version says. Immutable and thread-safe.
  *
  * @param routes in policy order
  * @param providers in policy order
  * @param pinnedMaxAttempts attempt budget of a {@code provider/model} request ({@code defaults.retry.max-attempts})
  * @param pinnedBackoff backoff of a {@code provider/model} request ({@code defaults.retry.backoff})
+ * @param allowPinning whether {@code provider/model} requests are allowed ({@code defaults.allow-pinning})
+ * @param defaultRoute the route for models that match nothing, or null
+ * @param tenancy tenants and how requests find theirs
  */
 public record RoutingTable(Map<String, Route> routes, Map<String, ProviderSpec> providers, int pinnedMaxAttempts,
-        Duration pinnedBackoff) {
+        Duration pinnedBackoff, boolean allowPinning, String defaultRoute, Tenancy tenancy) {
 
     public RoutingTable {
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
+    /** The route alias {@code model} names, if any. */
+    public Optional<Route> route(String model) {
+        return Optional.ofNullable(routes.get(model));
+    }
+
     /**
-     * The route for a request's {@code model}: a route alias first; otherwise {@code provider/model} pins one provider
-     * (split at the first '/', so model ids may contain '/' themselves). Empty when neither matches.
+     * The one-target route of a {@code provider/model} request (split at the first '/', so model ids may contain '/'
+     * themselves), if {@code model} has that form and names a configured provider.
      */
-    public Optional<Route> resolve(String model) {
-        Route route = routes.get(model);
-        if (route != null) {
-            return Optional.of(route);
-        }
+    public Optional<Route> pin(String model) {
         int slash = model.indexOf('/');
-        if (slash > 0 && slash < model.length() - 1 && providers.containsKey(model.substring(0, slash))) {
-            Target target = new Target(model.substring(0, slash), model.substring(slash + 1), 1);
-            return Optional.of(new Route(model, "failover", List.of(target), pinnedMaxAttempts, pinnedBackoff));
+        if (slash <= 0 || slash == model.length() - 1 || !providers.containsKey(model.substring(0, slash))) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Target target = Target.plain(model.substring(0, slash), model.substring(slash + 1));
+        return Optional.of(new Route(model, "failover", List.of(target), pinnedMaxAttempts, pinnedBackoff,
+                Route.Options.DEFAULT));
     }
 }

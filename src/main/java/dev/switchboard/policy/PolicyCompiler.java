@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.switchboard.config.DefaultsConfig;
 import dev.switchboard.config.PolicyConfig;
@@ -13,11 +14,14 @@ import dev.switchboard.config.PolicyException;
 import dev.switchboard.config.ProviderConfig;
 import dev.switchboard.config.RetryConfig;
 import dev.switchboard.config.RouteConfig;
+import dev.switchboard.config.TargetConfig;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.model.Secret;
 import dev.switchboard.model.Target;
+import dev.switchboard.model.Tenancy;
+import dev.switchboard.model.Tenant;
 
 /**
  * Validated config → {@link RoutingTable}: applies defaults, checks what the YAML shape cannot (strategy names,
@@ -26,16 +30,20 @@ import dev.switchboard.model.Target;
 public final class PolicyCompiler {
 
     private final Set<String> strategies;
+    private final Set<String> pricedStrategies;
     private final Set<String> providerTypes;
     private final SecretSource secrets;
 
     /**
      * @param strategies the strategy names this build knows
+     * @param pricedStrategies the strategies that need a {@code price} on every target
      * @param providerTypes the provider types this build implements
      * @param secrets where credentials are read
      */
-    public PolicyCompiler(Set<String> strategies, Set<String> providerTypes, SecretSource secrets) {
-        this.strategies = Set.copyOf(strategies);
+    public PolicyCompiler(Set<String> strategies, Set<String> pricedStrategies, Set<String> providerTypes,
+            SecretSource secrets) {
+        this.strategies = new TreeSet<>(strategies);
+        this.pricedStrategies = Set.copyOf(pricedStrategies);
         this.providerTypes = Set.copyOf(providerTypes);
         this.secrets = secrets;
     }
@@ -61,15 +69,41 @@ public final class PolicyCompiler {
                 checkStrategy("routes." + entry.getKey() + ".strategy", strategy, problems);
             }
             RetryConfig retry = route.retry() != null ? route.retry().orElse(defaults.retry()) : defaults.retry();
-            List<Target> targets = route.targets().stream()
-                    .map(t -> new Target(t.provider(), t.model(), t.weight()))
-                    .toList();
-            routes.put(entry.getKey(), new Route(entry.getKey(), strategy, targets, retry.maxAttempts(), retry.backoff()));
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < route.targets().size(); i++) {
+                TargetConfig t = route.targets().get(i);
+                if (t.price() == null && pricedStrategies.contains(strategy)) {
+                    problems.add("routes." + entry.getKey() + ".targets[" + i + "].price: required by strategy '"
+                            + strategy + "'");
+                }
+                targets.add(new Target(t.provider(), t.model(), t.weight(), i, TargetConfig.tierRank(t.speedTier()),
+                        TargetConfig.tierRank(t.qualityTier()),
+                        t.price() == null ? null : new Target.Price(t.price().inputPer1m(), t.price().outputPer1m()),
+                        t.contextWindow() == null ? 0 : t.contextWindow()));
+            }
+            Route.Options options = new Route.Options(Boolean.TRUE.equals(route.preferFastForSimple()),
+                    Boolean.TRUE.equals(route.preferQualityForComplex()),
+                    route.complexityThreshold() != null ? route.complexityThreshold()
+                            : Route.Options.DEFAULT.complexityThreshold(),
+                    route.affinity() == null ? null
+                            : new Route.Affinity(route.affinity().header(), route.affinity().ttl()),
+                    route.exploration() != null ? route.exploration() : Route.Options.DEFAULT.exploration());
+            routes.put(entry.getKey(), new Route(entry.getKey(), strategy, targets, retry.maxAttempts(), retry.backoff(),
+                    options));
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(source, problems);
         }
-        return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff());
+        return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff(),
+                defaults.allowPinning(), config.defaultRoute(), tenancy(config));
+    }
+
+    private static Tenancy tenancy(PolicyConfig config) {
+        Map<String, Tenant> tenants = new LinkedHashMap<>();
+        config.tenants().forEach((name, tenant) -> tenants.put(name, new Tenant(name, tenant.allowedModels(),
+                tenant.allowedProviders() == null ? null : Set.copyOf(tenant.allowedProviders()),
+                tenant.allowPinning() != null ? tenant.allowPinning() : config.defaults().allowPinning())));
+        return new Tenancy(config.tenancy().header(), config.tenancy().defaultTenant(), tenants);
     }
 
     private void checkStrategy(String path, String name, List<String> problems) {

@@ -21,17 +21,25 @@ public final class RequestBody {
     private final boolean stream;
     private final int modelStart;
     private final int modelEnd;
+    private final int maxTokens;
+    private final boolean tools;
+    private final String user;
 
-    private RequestBody(byte[] bytes, String model, boolean stream, int modelStart, int modelEnd) {
+    private RequestBody(byte[] bytes, String model, boolean stream, int modelStart, int modelEnd, int maxTokens,
+            boolean tools, String user) {
         this.bytes = bytes;
         this.model = model;
         this.stream = stream;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
+        this.maxTokens = maxTokens;
+        this.tools = tools;
+        this.user = user;
     }
 
     /**
-     * Reads {@code model} and {@code stream} from a JSON object.
+     * Reads {@code model}, {@code stream}, {@code max_tokens} / {@code max_completion_tokens}, whether {@code tools} is
+     * a non-empty list, and {@code user} from a JSON object.
      *
      * @throws InvalidRequestException when the body is not a single JSON object, or {@code model} is missing or not a
      *         string, or {@code stream} is not a boolean
@@ -41,6 +49,9 @@ public final class RequestBody {
         boolean stream = false;
         int modelStart = -1;
         int modelEnd = -1;
+        int maxTokens = 0;
+        boolean tools = false;
+        String user = null;
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequestException("invalid_json", "the request body must be a JSON object");
@@ -61,6 +72,20 @@ public final class RequestBody {
                         throw new InvalidRequestException("invalid_type", "'stream' must be a boolean");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if (("max_tokens".equals(field) || "max_completion_tokens".equals(field))
+                        && value == JsonToken.VALUE_NUMBER_INT) {
+                    maxTokens = Math.max(maxTokens, (int) Math.min(Integer.MAX_VALUE, Math.max(0, parser.getLongValue())));
+                } else if ("user".equals(field) && value == JsonToken.VALUE_STRING) {
+                    user = parser.getText();
+                } else if ("tools".equals(field) && value == JsonToken.START_ARRAY) {
+                    tools = parser.nextToken() != JsonToken.END_ARRAY;
+                    if (tools) {
+                        parser.skipChildren();
+                        JsonToken element;
+                        while ((element = parser.nextToken()) != JsonToken.END_ARRAY && element != null) {
+                            parser.skipChildren();
+                        }
+                    }
                 } else {
                     parser.skipChildren();
                 }
@@ -74,7 +99,7 @@ public final class RequestBody {
         if (model == null || model.isBlank()) {
             throw new InvalidRequestException("missing_model", "'model' is required");
         }
-        return new RequestBody(bytes, model, stream, modelStart, modelEnd);
+        return new RequestBody(bytes, model, stream, modelStart, modelEnd, maxTokens, tools, user);
     }
 
     public String model() {
@@ -83,6 +108,26 @@ public final class RequestBody {
 
     public boolean stream() {
         return stream;
+    }
+
+    /** {@code max_tokens} or {@code max_completion_tokens}, or 0 when absent. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** Whether the request offers the model tools. */
+    public boolean hasTools() {
+        return tools;
+    }
+
+    /** The {@code user} field, or null. */
+    public String user() {
+        return user;
+    }
+
+    /** Estimated prompt tokens: about four bytes of JSON per token. */
+    public int estimatedPromptTokens() {
+        return Math.max(1, bytes.length / 4);
     }
 
     /** The body's size in bytes. */

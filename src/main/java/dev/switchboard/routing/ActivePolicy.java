@@ -4,22 +4,35 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
+import dev.switchboard.model.Route;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.provider.Provider;
 
 /**
- * One loaded policy version: its routing table and a live adapter for each provider. A request uses the snapshot it
- * started with until it ends. Immutable.
+ * One loaded policy version: its routing table, a live adapter for each provider, and each route's runtime state. A
+ * request uses the snapshot it started with until it ends. Immutable (the runtimes inside are thread-safe).
  *
  * @param source the file it came from, or {@code built-in demo policy}
  * @param demo whether this is the built-in demo policy
  */
-public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, String source, boolean demo,
-        Instant loadedAt) {
+public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, Map<String, RouteRuntime> routes,
+        TargetStatsRegistry stats, String source, boolean demo, Instant loadedAt) {
 
     public ActivePolicy {
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    /** Builds the route runtimes (strategies, affinity tables) of {@code table}. */
+    public static ActivePolicy activate(RoutingTable table, Map<String, Provider> providers, TargetStatsRegistry stats,
+            String source, boolean demo, Instant loadedAt) {
+        Map<String, RouteRuntime> routes = new LinkedHashMap<>();
+        for (Route route : table.routes().values()) {
+            routes.put(route.name(), new RouteRuntime(route, stats, ThreadLocalRandom::current));
+        }
+        return new ActivePolicy(table, providers, routes, stats, source, demo, loadedAt);
     }
 
     public Provider provider(String name) {
@@ -28,5 +41,12 @@ public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, 
             throw new IllegalStateException("no provider '" + name + "' in the active policy");
         }
         return provider;
+    }
+
+    /** The runtime of a policy route, or a fresh one for a {@code provider/model} pin. */
+    RouteRuntime runtime(Route route) {
+        RouteRuntime runtime = routes.get(route.name());
+        return runtime != null && runtime.route() == route ? runtime
+                : new RouteRuntime(route, stats, ThreadLocalRandom::current);
     }
 }

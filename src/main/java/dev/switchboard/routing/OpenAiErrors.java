@@ -26,10 +26,15 @@ public final class OpenAiErrors {
     }
 
     public static byte[] body(String message, String type, String code) {
+        return json(ErrorResponse.of(message, type, code));
+    }
+
+    /** A wire type as JSON bytes. */
+    static byte[] json(Object value) {
         try {
-            return JSON.writeValueAsBytes(ErrorResponse.of(message, type, code));
+            return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write an error body", e);
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
     }
 

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import dev.switchboard.model.Route;
+import dev.switchboard.model.RoutingTable;
 import dev.switchboard.model.Target;
+import dev.switchboard.model.Tenancy;
+import dev.switchboard.model.Tenant;
 import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.InvalidRequestException;
@@ -19,8 +21,9 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.RequestBody;
 import dev.switchboard.resilience.FailureKind;
-import dev.switchboard.strategy.Strategies;
-import dev.switchboard.strategy.Strategy;
+import dev.switchboard.schema.openai.ModelList;
+import dev.switchboard.strategy.RequestTraits;
+import dev.switchboard.strategy.TargetStats;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,74 +37,224 @@ public class Router {
     public static final String HEADER_PROVIDER = "x-switchboard-provider";
     public static final String HEADER_MODEL = "x-switchboard-model";
     public static final String HEADER_ATTEMPTS = "x-switchboard-attempts";
+    /** {@code high} makes a request complex, {@code low} simple, whatever its size. */
+    public static final String HEADER_PRIORITY = "x-switchboard-priority";
 
     private static final Logger LOGGER = Logger.getLogger(Router.class);
 
     private final PolicyState policies;
-    private final Strategies strategies;
 
-    @Inject
     public Router(PolicyState policies) {
-        this(policies, new Strategies());
-    }
-
-    Router(PolicyState policies, Strategies strategies) {
         this.policies = policies;
-        this.strategies = strategies;
     }
 
-    /** Routes a raw request body for an endpoint; the {@code Uni} always resolves to a response, never fails. */
-    public Uni<ProxyResponse> route(Endpoint endpoint, byte[] body) {
-        RequestBody request;
+    /**
+     * Routes a raw request body for an endpoint; the {@code Uni} always resolves to a response, never fails.
+     *
+     * @param headers the caller's headers (tenant, priority, session affinity)
+     */
+    public Uni<ProxyResponse> route(Endpoint endpoint, byte[] body, RequestHeaders headers) {
         try {
-            request = RequestBody.parse(body);
+            RequestBody request = RequestBody.parse(body);
+            ActivePolicy policy = policies.current().orElseThrow(() -> new Refusal(OpenAiErrors.response(503,
+                    "no routing policy is loaded yet", OpenAiErrors.SERVER, "policy_not_loaded", Map.of())));
+            RoutingTable table = policy.table();
+            Tenant tenant = tenant(table, headers);
+            Route route = resolve(table, tenant, request.model());
+            RouteRuntime runtime = policy.runtime(route);
+            RequestTraits traits = traits(request, route, headers);
+            List<Target> candidates = candidates(route, tenant, traits);
+            String session = session(route, request, headers);
+            List<Target> plan = runtime.plan(candidates, traits, session);
+            if (LOGGER.isDebugEnabled()) {
+                LOGGER.debugf("route '%s' (%s%s): plan %s, prompt ~%d tokens, %s", route.name(),
+                        runtime.strategyName(), tenant != null ? ", tenant " + tenant.name() : "", plan,
+                        traits.promptTokens(), traits.complex() ? "complex" : "simple");
+            }
+            return new Call(policy, runtime, endpoint, request, plan, session).next()
+                    .onFailure().recoverWithItem(failure -> {
+                        LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", route.name());
+                        return OpenAiErrors.response(500, "internal error while routing the request",
+                                OpenAiErrors.SERVER, "internal_error", Map.of());
+                    });
         } catch (InvalidRequestException e) {
             return Uni.createFrom().item(OpenAiErrors.response(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST,
                     e.code(), Map.of()));
+        } catch (Refusal refusal) {
+            return Uni.createFrom().item(refusal.response);
         }
-        ActivePolicy policy = policies.current().orElse(null);
-        if (policy == null) {
-            return Uni.createFrom().item(OpenAiErrors.response(503, "no routing policy is loaded yet",
-                    OpenAiErrors.SERVER, "policy_not_loaded", Map.of()));
+    }
+
+    /** {@code GET /v1/models}: the route aliases the calling tenant may use, in policy order. */
+    public ProxyResponse models(RequestHeaders headers) {
+        try {
+            ActivePolicy policy = policies.current().orElseThrow(() -> new Refusal(OpenAiErrors.response(503,
+                    "no routing policy is loaded yet", OpenAiErrors.SERVER, "policy_not_loaded", Map.of())));
+            Tenant tenant = tenant(policy.table(), headers);
+            long created = policy.loadedAt().getEpochSecond();
+            List<ModelList.Model> models = policy.table().routes().values().stream()
+                    .filter(r -> tenant == null || tenant.allowsModel(r.name()) && r.targets().stream()
+                            .anyMatch(t -> tenant.allowsProvider(t.provider())))
+                    .map(r -> ModelList.Model.of(r.name(), created, "switchboard"))
+                    .toList();
+            return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
+                    OpenAiErrors.json(ModelList.of(models)));
+        } catch (Refusal refusal) {
+            return refusal.response;
         }
-        Route route = policy.table().resolve(request.model()).orElse(null);
+    }
+
+    /** The caller's tenant, or null when the policy defines no tenants. */
+    private static Tenant tenant(RoutingTable table, RequestHeaders headers) {
+        Tenancy tenancy = table.tenancy();
+        if (!tenancy.enabled()) {
+            return null;
+        }
+        String name = headers.get(tenancy.header());
+        if (name == null || name.isBlank()) {
+            name = tenancy.defaultTenant();
+            if (name == null) {
+                throw refused(403, "Requests must name their tenant in the '" + tenancy.header() + "' header.",
+                        "tenant_required");
+            }
+        }
+        Tenant tenant = tenancy.tenants().get(name.strip());
+        if (tenant == null) {
+            throw refused(403, "Unknown tenant '" + name + "'.", "tenant_not_allowed");
+        }
+        return tenant;
+    }
+
+    /** The route for {@code model}: an alias, a provider/model pin, or the default route. */
+    private static Route resolve(RoutingTable table, Tenant tenant, String model) {
+        Route route = table.route(model).orElse(null);
+        String used = model;
         if (route == null) {
-            return Uni.createFrom().item(OpenAiErrors.response(404, "The model '" + request.model()
-                    + "' does not exist: it is neither a route of the policy (" + String.join(", ",
-                            policy.table().routes().keySet())
+            route = table.pin(model).orElse(null);
+            if (route != null && (!table.allowPinning() || tenant != null && !tenant.allowPinning())) {
+                throw refused(403, "Pinning a provider with '" + model + "' is not allowed"
+                        + (tenant != null ? " for tenant '" + tenant.name() + "'" : "") + "; use a route alias.",
+                        "pinning_not_allowed");
+            }
+        }
+        if (route == null && table.defaultRoute() != null) {
+            route = table.routes().get(table.defaultRoute());
+            used = route.name();
+            LOGGER.debugf("model '%s' matches no route: using default-route '%s'", model, used);
+        }
+        if (route == null) {
+            throw new Refusal(OpenAiErrors.response(404, "The model '" + model
+                    + "' does not exist: it is neither a route of the policy (" + String.join(", ", table.routes().keySet())
                     + ") nor provider/model with a configured provider.", OpenAiErrors.INVALID_REQUEST,
                     "model_not_found", Map.of()));
         }
-        Strategy strategy = strategies.find(route.strategy())
-                .orElseThrow(() -> new IllegalStateException("strategy '" + route.strategy() + "' was validated"));
-        List<Target> plan = strategy.plan(route);
-        LOGGER.debugf("route '%s' (%s) plan %s", route.name(), strategy.name(), plan);
-        return new Call(policy, endpoint, request, route, plan).next()
-                .onFailure().recoverWithItem(failure -> {
-                    LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", route.name());
-                    return OpenAiErrors.response(500, "internal error while routing the request",
-                            OpenAiErrors.SERVER, "internal_error", Map.of());
-                });
+        if (tenant != null && !tenant.allowsModel(used)) {
+            throw refused(403, "Tenant '" + tenant.name() + "' may not use model '" + used + "'.", "model_not_allowed");
+        }
+        return route;
+    }
+
+    private static RequestTraits traits(RequestBody request, Route route, RequestHeaders headers) {
+        int prompt = request.estimatedPromptTokens();
+        String priority = headers.get(HEADER_PRIORITY);
+        boolean complex;
+        if ("high".equalsIgnoreCase(priority)) {
+            complex = true;
+        } else if ("low".equalsIgnoreCase(priority)) {
+            complex = false;
+        } else {
+            complex = request.hasTools() || prompt > route.options().complexityThreshold();
+        }
+        return new RequestTraits(prompt, request.maxTokens(), complex);
+    }
+
+    /** The route's targets this request may use: allowed for the tenant, with a context window that fits. */
+    private static List<Target> candidates(Route route, Tenant tenant, RequestTraits traits) {
+        List<Target> targets = route.targets();
+        if (tenant != null && tenant.allowedProviders() != null) {
+            targets = targets.stream().filter(t -> {
+                boolean allowed = tenant.allowsProvider(t.provider());
+                if (!allowed) {
+                    LOGGER.debugf("route '%s': skipping %s, provider not allowed for tenant '%s'", route.name(), t,
+                            tenant.name());
+                }
+                return allowed;
+            }).toList();
+            if (targets.isEmpty()) {
+                throw refused(403, "Tenant '" + tenant.name() + "' may use none of the providers of '" + route.name()
+                        + "'.", "provider_not_allowed");
+            }
+        }
+        int needed = traits.promptTokens() + traits.maxTokens();
+        boolean allFit = true;
+        for (Target t : targets) {
+            allFit &= t.fits(needed);
+        }
+        if (!allFit) {
+            targets = targets.stream().filter(t -> {
+                boolean fits = t.fits(needed);
+                if (!fits) {
+                    LOGGER.debugf("route '%s': skipping %s, context window %d < ~%d tokens", route.name(), t,
+                            t.contextWindow(), needed);
+                }
+                return fits;
+            }).toList();
+            if (targets.isEmpty()) {
+                throw new Refusal(OpenAiErrors.response(400, "The request needs about " + needed
+                        + " tokens (prompt + max_tokens), more than the context window of every target of '"
+                        + route.name() + "'.", OpenAiErrors.INVALID_REQUEST, "context_length_exceeded", Map.of()));
+            }
+        }
+        return targets;
+    }
+
+    /** The session-affinity key, or null. */
+    private static String session(Route route, RequestBody request, RequestHeaders headers) {
+        Route.Affinity affinity = route.options().affinity();
+        if (affinity == null) {
+            return null;
+        }
+        String key = affinity.header() != null ? headers.get(affinity.header()) : request.user();
+        return key == null || key.isBlank() ? null : key;
+    }
+
+    private static Refusal refused(int status, String message, String code) {
+        return new Refusal(OpenAiErrors.response(status, message, OpenAiErrors.INVALID_REQUEST, code, Map.of()));
+    }
+
+    /** A request refused before any attempt, with the answer to give. */
+    private static final class Refusal extends RuntimeException {
+        private final ProxyResponse response;
+
+        Refusal(ProxyResponse response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
     }
 
     /** The state of one request's walk along its plan. Used from one attempt at a time, never concurrently. */
     private static final class Call {
         private final ActivePolicy policy;
+        private final RouteRuntime runtime;
         private final Endpoint endpoint;
         private final RequestBody request;
         private final Route route;
         private final List<Target> plan;
+        private final String session;
         private int attempts;
         private String lastFailure;
         private FailureKind lastKind;
         private Target lastTarget;
 
-        Call(ActivePolicy policy, Endpoint endpoint, RequestBody request, Route route, List<Target> plan) {
+        Call(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
+                String session) {
             this.policy = policy;
+            this.runtime = runtime;
             this.endpoint = endpoint;
             this.request = request;
-            this.route = route;
+            this.route = runtime.route();
             this.plan = plan;
+            this.session = session;
         }
 
         Uni<ProxyResponse> next() {
@@ -114,27 +267,47 @@ public class Router {
             lastTarget = target;
             Provider provider = policy.provider(target.provider());
             Attempt attempt = new Attempt(endpoint, request, target.model());
-            Uni<Reply> reply = Uni.createFrom().deferred(() -> provider.send(attempt));
+            TargetStats stats = runtime.stats(target);
+            long[] started = new long[1];
+            Uni<Reply> reply = Uni.createFrom().deferred(() -> {
+                stats.begin();
+                started[0] = System.nanoTime();
+                return provider.send(attempt);
+            });
             Duration backoff = route.backoff();
             if (repeat && !backoff.isZero()) {
                 reply = Uni.createFrom().voidItem().onItem().delayIt().by(backoff).replaceWith(reply);
             }
             return reply.onItemOrFailure().transformToUni((answer, failure) -> {
+                long elapsed = System.nanoTime() - started[0];
                 if (failure != null) {
+                    stats.complete(false, elapsed);
                     FailureKind kind = FailureKind.of(failure);
                     return failOver(target, kind, kind.description() + ": " + describe(failure));
                 }
                 if (answer instanceof Reply.Stream stream) {
+                    stats.firstToken(elapsed);
+                    runtime.succeeded(session, target);
                     return Uni.createFrom().item(new ProxyResponse(200, streamHeaders(target),
-                            StreamRelay.relay(stream.first(), stream.rest(), target.toString())));
+                            StreamRelay.relay(stream.first(), stream.rest(), target.toString())
+                                    .onTermination().invoke(stats::release)));
                 }
                 Reply.Complete complete = (Reply.Complete) answer;
-                if (FailureKind.failsOver(complete.status())) {
+                boolean failsOver = FailureKind.failsOver(complete.status());
+                stats.complete(!failsOver, elapsed);
+                if (failsOver) {
                     return failOver(target, FailureKind.STATUS,
                             "HTTP " + complete.status() + ": " + OpenAiErrors.summarize(complete.body()));
                 }
+                if (complete.status() < 400) {
+                    runtime.succeeded(session, target);
+                }
                 return Uni.createFrom().item(ProxyResponse.json(complete.status(), jsonHeaders(target,
                         complete.contentType()), complete.body()));
+            }).onCancellation().invoke(() -> {
+                if (started[0] != 0) {
+                    stats.release();
+                }
             });
         }
 

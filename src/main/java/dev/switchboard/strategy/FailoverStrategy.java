@@ -2,7 +2,6 @@ package dev.switchboard.strategy;
 
 import java.util.List;
 
-import dev.switchboard.model.Route;
 import dev.switchboard.model.Target;
 
 /** {@code failover}: the targets in policy order: primary, secondary, and so on. */
@@ -16,7 +15,7 @@ public final class FailoverStrategy implements Strategy {
     }
 
     @Override
-    public List<Target> plan(Route route) {
-        return route.targets();
+    public List<Target> plan(List<Target> candidates, RequestTraits traits) {
+        return candidates;
     }
 }

@@ -18,11 +18,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
 import dev.switchboard.policy.SecretSource;
+import dev.switchboard.strategy.Strategies;
 
 /** Every policy problem is rejected with a message that names its YAML path. */
 class PolicyValidationTest {
 
     private static final String VALID = """
+            default-route: fast
+            tenancy: { header: x-team, default-tenant: shared }
+            tenants:
+              shared: { allowed-models: [fast] }
+              ml: { allowed-models: ["*"], allowed-providers: [openai] }
             defaults:
               strategy: failover
               timeout: 60s
@@ -51,6 +57,14 @@ class PolicyValidationTest {
                 targets:
                   - { provider: openai, model: gpt-4o }
                   - { provider: drill, model: anything }
+              cheap:
+                strategy: lowest-cost
+                affinity: { key: "header:x-session", ttl: 10m }
+                prefer-quality-for-complex: true
+                complexity-threshold: 4000
+                targets:
+                  - { provider: openai, model: gpt-4o-mini, price: { input-per-1m: 0.15, output-per-1m: 0.6 }, speed-tier: high, quality-tier: medium, context-window: 128000 }
+                  - { provider: local, model: llama3.1, price: { input-per-1m: 0, output-per-1m: 0 } }
             """;
 
     private final PolicyParser parser = new PolicyParser();
@@ -68,7 +82,8 @@ class PolicyValidationTest {
         }
     };
 
-    private final PolicyCompiler compiler = new PolicyCompiler(Set.of("failover"), Set.of("openai", "mock"), SECRETS);
+    private final PolicyCompiler compiler = new PolicyCompiler(Strategies.names(), Strategies.priced(),
+            Set.of("openai", "mock"), SECRETS);
 
     private RoutingTable load(String yaml) throws PolicyException {
         return compiler.compile(parser.parse(yaml, "test.yaml"), "test.yaml");
@@ -78,7 +93,13 @@ class PolicyValidationTest {
     void acceptsTheDesignPolicyShapeAndAppliesDefaults() throws Exception {
         RoutingTable table = load(VALID);
 
-        assertThat(table.routes()).containsOnlyKeys("fast", "smart");
+        assertThat(table.routes()).containsOnlyKeys("fast", "smart", "cheap");
+        assertThat(table.defaultRoute()).isEqualTo("fast");
+        assertThat(table.tenancy().header()).isEqualTo("x-team");
+        assertThat(table.tenancy().tenants().get("ml").allowsProvider("local")).isFalse();
+        assertThat(table.routes().get("cheap").options().affinity().ttl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(table.routes().get("cheap").targets().get(0).speedRank()).isEqualTo(3);
+        assertThat(table.routes().get("cheap").targets().get(0).contextWindow()).isEqualTo(128000);
         assertThat(table.routes().get("fast").maxAttempts()).isEqualTo(3);
         assertThat(table.routes().get("fast").backoff()).isEqualTo(Duration.ofMillis(200));
         assertThat(table.routes().get("smart").maxAttempts()).isEqualTo(5);
@@ -118,7 +139,7 @@ class PolicyValidationTest {
             }
         };
 
-        RoutingTable table = new PolicyCompiler(Set.of("failover"), Set.of("openai", "mock"), anyKey)
+        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("openai", "mock"), anyKey)
                 .compile(parser.parse(configMap.path("data").path("policy.yaml").asText(), "k8s"), "k8s");
 
         assertThat(table.routes()).containsKeys("smart", "fast", "embed", "drill");
@@ -154,6 +175,18 @@ class PolicyValidationTest {
             "circuit-breaker: { failure-ratio: 0.3 } | mock: { latency: 1s } | providers.local.mock: is only valid for type 'mock'",
             // failure-rate over one
             "failure-rate: 0.5 | failure-rate: 2 | providers.drill.mock.failure-rate: must be between 0 and 1",
+            // lowest-cost needs prices
+            "price: { input-per-1m: 0, output-per-1m: 0 } | speed-tier: low "
+                    + "| routes.cheap.targets[1].price: required by strategy 'lowest-cost'",
+            "speed-tier: high | speed-tier: turbo | routes.cheap.targets[0].speed-tier: must be one of low, medium, high",
+            "input-per-1m: 0.15 | input-per-1m: -1 | routes.cheap.targets[0].price.input-per-1m: must be >= 0",
+            "context-window: 128000 | context-window: 0 | routes.cheap.targets[0].context-window: must be >= 1",
+            "default-route: fast | default-route: fats | default-route: no route 'fats'",
+            "default-tenant: shared | default-tenant: sharde | tenancy.default-tenant: no tenant 'sharde'",
+            "allowed-providers: [openai] | allowed-providers: [opnai] | tenants.ml.allowed-providers[0]: no provider 'opnai'",
+            "allowed-models: [fast] | allowed-models: [fsat] | tenants.shared.allowed-models[0]: no route 'fsat'",
+            "key: \"header:x-session\" | key: cookie | routes.cheap.affinity.key: must be 'user' or 'header:<name>'",
+            "complexity-threshold: 4000 | complexity-threshold: 0 | routes.cheap.complexity-threshold: must be >= 1",
             // duplicate keys
             "strategy: failover\\n    targets | strategy: failover\\n    strategy: failover\\n    targets "
                     + "| routes.fast.strategy: Duplicate field 'strategy'",
@@ -173,7 +206,9 @@ class PolicyValidationTest {
         String yaml = VALID.replace("strategy: failover\n    targets", "strategy: fallover\n    targets");
 
         assertThatThrownBy(() -> load(yaml)).isInstanceOf(PolicyException.class)
-                .hasMessageContaining("routes.fast.strategy: unknown strategy 'fallover' (known: failover)");
+                .hasMessageContaining("routes.fast.strategy: unknown strategy 'fallover' (known: adaptive, balanced, cost, "
+                        + "failover, least-connections, least-latency, lowest-cost, quality, random, round-robin, weighted, "
+                        + "weighted-random)");
     }
 
     @Test

@@ -47,6 +47,12 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       timeout: 3s
                       connect-timeout: 1s
                       retry: { max-attempts: 3, backoff: 0ms }
+                    tenancy:
+                      default-tenant: everyone
+                    tenants:
+                      everyone: {}
+                      team-a:
+                        allowed-models: [chat, weighted]
                     providers:
                       primary:
                         type: openai
@@ -91,6 +97,22 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                         retry: { max-attempts: 1 }
                         targets:
                           - { provider: primary, model: gpt-4o-mini }
+                      weighted:
+                        strategy: weighted
+                        targets:
+                          - { provider: primary, model: w-primary, weight: 3 }
+                          - { provider: secondary, model: w-secondary, weight: 1 }
+                      least-busy:
+                        strategy: least-connections
+                        targets:
+                          - { provider: streamer, model: held }
+                          - { provider: secondary, model: backup-model }
+                      fastest:
+                        strategy: least-latency
+                        exploration: 0.2
+                        targets:
+                          - { provider: primary, model: lat-a }
+                          - { provider: secondary, model: lat-b }
                     """.formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
                     ORGANIZATION, streamer.port());
             Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);

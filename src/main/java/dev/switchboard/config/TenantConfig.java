@@ -1,0 +1,22 @@
+package dev.switchboard.config;
+
+import java.util.List;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * {@code tenants.<name>:} — what one tenant may use. Null lists allow everything.
+ *
+ * @param allowedModels what the tenant may put in {@code model}: route aliases, {@code provider/model} pins, or
+ *        patterns ending in {@code *} ({@code openai/*}, {@code *})
+ * @param allowedProviders providers the tenant's requests may reach; other targets are skipped
+ * @param allowPinning whether {@code provider/model} requests are allowed (default: {@code defaults.allow-pinning})
+ */
+@RegisterForReflection
+public record TenantConfig(List<String> allowedModels, List<String> allowedProviders, Boolean allowPinning) {
+
+    public TenantConfig {
+        allowedModels = allowedModels != null ? List.copyOf(allowedModels) : null;
+        allowedProviders = allowedProviders != null ? List.copyOf(allowedProviders) : null;
+    }
+}
