@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -269,6 +270,7 @@ public class Router {
             Attempt attempt = new Attempt(endpoint, request, target.model());
             TargetStats stats = runtime.stats(target);
             long[] started = new long[1];
+            AtomicBoolean settled = new AtomicBoolean();
             Uni<Reply> reply = Uni.createFrom().deferred(() -> {
                 stats.begin();
                 started[0] = System.nanoTime();
@@ -279,6 +281,7 @@ public class Router {
                 reply = Uni.createFrom().voidItem().onItem().delayIt().by(backoff).replaceWith(reply);
             }
             return reply.onItemOrFailure().transformToUni((answer, failure) -> {
+                settled.set(true);
                 long elapsed = System.nanoTime() - started[0];
                 if (failure != null) {
                     stats.complete(false, elapsed);
@@ -305,7 +308,8 @@ public class Router {
                 return Uni.createFrom().item(ProxyResponse.json(complete.status(), jsonHeaders(target,
                         complete.contentType()), complete.body()));
             }).onCancellation().invoke(() -> {
-                if (started[0] != 0) {
+                // the caller went away while this attempt was in flight
+                if (started[0] != 0 && settled.compareAndSet(false, true)) {
                     stats.release();
                 }
             });

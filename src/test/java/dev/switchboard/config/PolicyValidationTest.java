@@ -142,7 +142,8 @@ class PolicyValidationTest {
         RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("openai", "mock"), anyKey)
                 .compile(parser.parse(configMap.path("data").path("policy.yaml").asText(), "k8s"), "k8s");
 
-        assertThat(table.routes()).containsKeys("smart", "fast", "embed", "drill");
+        assertThat(table.routes()).containsKeys("smart", "fast", "cheap", "embed", "drill");
+        assertThat(table.tenancy().tenants()).containsKeys("app", "batch-jobs");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -87,6 +87,8 @@ class RouterTest {
     /** Per provider: the mock fails while its value is below 0.5. */
     private final Map<String, AtomicReference<Double>> failing = new HashMap<>();
     private final Router router;
+    private final TargetStatsRegistry registry = new TargetStatsRegistry();
+    private RoutingTable table;
 
     RouterTest() throws Exception {
         SecretSource none = new SecretSource() {
@@ -100,7 +102,7 @@ class RouterTest {
                 return "";
             }
         };
-        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), java.util.Set.of("mock"), none)
+        table = new PolicyCompiler(Strategies.names(), Strategies.priced(), java.util.Set.of("mock"), none)
                 .compile(new PolicyParser().parse(POLICY, "test"), "test");
         Map<String, Provider> providers = new LinkedHashMap<>();
         for (ProviderSpec spec : table.providers().values()) {
@@ -109,7 +111,7 @@ class RouterTest {
             providers.put(spec.name(), new MockProvider(spec, value::get, Clock.systemUTC()));
         }
         PolicyState state = new PolicyState();
-        state.swap(ActivePolicy.activate(table, providers, new TargetStatsRegistry(), "test", false, Instant.now()));
+        state.swap(ActivePolicy.activate(table, providers, registry, "test", false, Instant.now()));
         router = new Router(state);
     }
 
@@ -281,5 +283,23 @@ class RouterTest {
                 .isEqualTo("smart-model");
         assertThat(model(send(longPrompt, Map.of("x-team", "ops", "x-switchboard-priority", "low"))))
                 .isEqualTo("fast-model");
+    }
+
+    @Test
+    void countsRequestsInFlightUntilTheyEnd() {
+        Map<String, String> ops = team("ops");
+        fail("a");
+        chat("general", ops);
+        recover("a");
+        ProxyResponse stream = send("{\"model\":\"general\",\"stream\":true}", ops);
+        assertThat(registry.of(table.routes().get("general").targets().get(0)).inFlight()).isEqualTo(1);
+
+        stream.body().collect().asList().await().atMost(Duration.ofSeconds(5));
+
+        for (var target : table.routes().get("general").targets()) {
+            assertThat(registry.of(target).inFlight()).isZero();
+            assertThat(registry.of(target).samples()).isPositive();
+        }
+        assertThat(registry.of(table.routes().get("general").targets().get(0)).successRate()).isLessThan(1.0);
     }
 }
