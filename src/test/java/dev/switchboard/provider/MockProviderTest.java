@@ -100,4 +100,16 @@ class MockProviderTest {
         assertThat(body.path("data")).hasSize(3);
         assertThat(body.path("data").get(2).path("embedding")).hasSize(4);
     }
+
+    @Test
+    void encodesEmbeddingsAsBase64WhenAsked() throws Exception {
+        Reply reply = send(mock(MockConfig.DEFAULT, 0.9),
+                attempt(Endpoint.EMBEDDINGS, "{\"model\":\"x\",\"input\":\"a\",\"encoding_format\":\"base64\"}"));
+
+        String encoded = JSON.readTree(((Reply.Complete) reply).body()).path("data").get(0).path("embedding").asText();
+        java.nio.ByteBuffer floats = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(encoded))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(floats.remaining()).isEqualTo(8 * 4);
+        assertThat(floats.getFloat(0)).isEqualTo((float) (Math.sin(1) / 2));
+    }
 }

@@ -1,10 +1,13 @@
 package dev.switchboard.provider.mock;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -156,20 +159,33 @@ public final class MockProvider implements Provider {
     private byte[] embeddings(Attempt attempt, int promptTokens) {
         int inputs = 1;
         int dimensions = 8;
+        boolean base64 = false;
         try {
             JsonNode request = JSON.readTree(attempt.request().bytes());
             JsonNode input = request.path("input");
             inputs = input.isArray() ? Math.max(1, input.size()) : 1;
-            dimensions = request.path("dimensions").asInt(8);
+            dimensions = Math.max(1, Math.min(request.path("dimensions").asInt(8), 4096));
+            base64 = "base64".equals(request.path("encoding_format").asText());
         } catch (IOException e) {
             // the router already checked the body is JSON; keep the defaults
         }
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (int i = 0; i < inputs; i++) {
-            ArrayNode vector = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
-            for (int d = 0; d < Math.max(1, Math.min(dimensions, 4096)); d++) {
-                vector.add(Math.sin(i + d + 1) / 2);
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            // OpenAI's base64 format: little-endian float32 values, as the official SDKs request by default
+            ByteBuffer packed = ByteBuffer.allocate(4 * dimensions).order(ByteOrder.LITTLE_ENDIAN);
+            ArrayNode vector = base64 ? null : item.putArray("embedding");
+            for (int d = 0; d < dimensions; d++) {
+                float value = (float) (Math.sin(i + d + 1) / 2);
+                if (base64) {
+                    packed.putFloat(value);
+                } else {
+                    vector.add(value);
+                }
+            }
+            if (base64) {
+                item.put("embedding", Base64.getEncoder().encodeToString(packed.array()));
             }
         }
         root.put("model", attempt.model());
