@@ -11,12 +11,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record DefaultsConfig(String strategy, Duration timeout, Duration connectTimeout, RetryConfig retry,
-        CircuitBreakerConfig circuitBreaker, Boolean allowPinning) {
+        CircuitBreakerConfig circuitBreaker, Boolean allowPinning, RateLimitConfig rateLimit, HealthConfig health) {
 
     public static final RetryConfig BUILT_IN_RETRY = new RetryConfig(3, Duration.ofMillis(200));
     public static final CircuitBreakerConfig BUILT_IN_BREAKER = new CircuitBreakerConfig(0.5, 20, Duration.ofSeconds(30),
             1);
-    public static final DefaultsConfig BUILT_IN = new DefaultsConfig(null, null, null, null, null, null);
+    public static final DefaultsConfig BUILT_IN = new DefaultsConfig(null, null, null, null, null, null, null, null);
 
     public DefaultsConfig {
         strategy = strategy != null ? strategy : "failover";
@@ -27,5 +27,7 @@ public record DefaultsConfig(String strategy, Duration timeout, Duration connect
         retry = retry != null ? retry.orElse(BUILT_IN_RETRY) : BUILT_IN_RETRY;
         circuitBreaker = circuitBreaker != null ? circuitBreaker.orElse(BUILT_IN_BREAKER) : BUILT_IN_BREAKER;
         allowPinning = allowPinning != null ? allowPinning : Boolean.TRUE;
+        rateLimit = rateLimit != null ? rateLimit.orElse(RateLimitConfig.BUILT_IN) : RateLimitConfig.BUILT_IN;
+        health = health != null ? health.orElse(HealthConfig.BUILT_IN) : HealthConfig.BUILT_IN;
     }
 }

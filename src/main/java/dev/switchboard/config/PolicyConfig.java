@@ -12,9 +12,19 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> providers,
-        Map<String, RouteConfig> routes, String defaultRoute, TenancyConfig tenancy, Map<String, TenantConfig> tenants) {
+        Map<String, RouteConfig> routes, String defaultRoute, TenancyConfig tenancy, Map<String, TenantConfig> tenants,
+        String readiness) {
+
+    /** What {@code readiness} may say. */
+    public static final java.util.List<String> READINESS_MODES = java.util.List.of("policy", "any-provider",
+            "every-route");
 
     public PolicyConfig {
+        readiness = readiness != null ? readiness : "policy";
+        if (!READINESS_MODES.contains(readiness)) {
+            throw new ConfigViolation("readiness", "must be one of policy, any-provider, every-route; got '" + readiness
+                    + "'");
+        }
         defaults = defaults != null ? defaults : DefaultsConfig.BUILT_IN;
         providers = requireEntries("providers", providers);
         routes = requireEntries("routes", routes);

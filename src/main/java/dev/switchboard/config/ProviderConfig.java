@@ -13,7 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, String apiKeyFile, String apiKeyHeader,
         Map<String, String> headers, Duration timeout, Duration connectTimeout, CircuitBreakerConfig circuitBreaker,
-        MockConfig mock) {
+        RateLimitConfig rateLimit, HealthConfig health, MockConfig mock) {
 
     /** Provider types the policy may name. */
     public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");

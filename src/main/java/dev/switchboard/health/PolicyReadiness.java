@@ -1,5 +1,7 @@
 package dev.switchboard.health;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -7,11 +9,16 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.switchboard.model.Route;
+import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
+import dev.switchboard.routing.ProviderState;
 
 /**
- * Ready once a valid policy is loaded. Deliberately independent of provider health, so one dead provider cannot pull
- * every pod out of its Service.
+ * Readiness, gated by the policy's {@code readiness} mode: {@code policy} (the default: ready once a valid policy is
+ * loaded, so one dead provider cannot pull every pod out of its Service), {@code any-provider} (at least one provider
+ * is not down), or {@code every-route} (every route has a target whose provider is not down). Its data shows every
+ * provider's state in every mode.
  */
 @Readiness
 @ApplicationScoped
@@ -25,15 +32,31 @@ public class PolicyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("policy");
-        return policies.current()
-                .map(policy -> response.up()
-                        .withData("source", policy.source())
-                        .withData("demo", policy.demo())
-                        .withData("routes", policy.table().routes().size())
-                        .withData("providers", policy.table().providers().size())
-                        .withData("loaded_at", policy.loadedAt().toString())
-                        .build())
-                .orElseGet(() -> response.down().withData("reason", "no policy loaded").build());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("switchboard-router");
+        ActivePolicy policy = policies.current().orElse(null);
+        if (policy == null) {
+            return response.down().withData("reason", "no policy loaded").build();
+        }
+        String mode = policy.table().readiness();
+        response.withData("mode", mode)
+                .withData("policy", policy.source())
+                .withData("demo", policy.demo())
+                .withData("routes", policy.table().routes().size())
+                .withData("loaded_at", policy.loadedAt().toString());
+        policy.states().forEach((name, state) -> response.withData("provider." + name, ProviderView.summary(state)));
+        boolean up = switch (mode) {
+            case "any-provider" -> policy.states().values().stream().anyMatch(PolicyReadiness::usable);
+            case "every-route" -> policy.table().routes().values().stream().allMatch(r -> routable(r, policy.states()));
+            default -> true;
+        };
+        return response.status(up).build();
+    }
+
+    private static boolean usable(ProviderState state) {
+        return !"down".equals(state.status());
+    }
+
+    private static boolean routable(Route route, Map<String, ProviderState> states) {
+        return route.targets().stream().anyMatch(t -> usable(states.get(t.provider())));
     }
 }

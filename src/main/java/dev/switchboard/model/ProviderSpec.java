@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.switchboard.config.CircuitBreakerConfig;
+import dev.switchboard.config.HealthConfig;
 import dev.switchboard.config.MockConfig;
+import dev.switchboard.config.RateLimitConfig;
 
 /**
  * One provider with every default applied. Two specs are equal when the provider's definition did not change, which
@@ -19,11 +21,13 @@ import dev.switchboard.config.MockConfig;
  * @param timeout per-attempt deadline (whole response; for streams, until the first event and between events)
  * @param connectTimeout deadline for opening a connection
  * @param circuitBreaker the breaker thresholds
+ * @param rateLimit how long a 429 pauses the provider
+ * @param health when the provider counts as degraded
  * @param mock the mock's behaviour (only for type mock)
  */
 public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
         Map<String, String> headers, Duration timeout, Duration connectTimeout, CircuitBreakerConfig circuitBreaker,
-        MockConfig mock) {
+        RateLimitConfig rateLimit, HealthConfig health, MockConfig mock) {
 
     public ProviderSpec {
         headers = Map.copyOf(headers);

@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param allowPinning whether {@code provider/model} requests are allowed ({@code defaults.allow-pinning})
  * @param defaultRoute the route for models that match nothing, or null
  * @param tenancy tenants and how requests find theirs
+ * @param readiness what gates readiness: policy, any-provider or every-route
  */
 public record RoutingTable(Map<String, Route> routes, Map<String, ProviderSpec> providers, int pinnedMaxAttempts,
-        Duration pinnedBackoff, boolean allowPinning, String defaultRoute, Tenancy tenancy) {
+        Duration pinnedBackoff, boolean allowPinning, String defaultRoute, Tenancy tenancy, String readiness) {
 
     public RoutingTable {
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));

@@ -95,7 +95,7 @@ public final class PolicyCompiler {
             throw new PolicyException(source, problems);
         }
         return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff(),
-                defaults.allowPinning(), config.defaultRoute(), tenancy(config));
+                defaults.allowPinning(), config.defaultRoute(), tenancy(config), config.readiness());
     }
 
     private static Tenancy tenancy(PolicyConfig config) {
@@ -151,6 +151,8 @@ public final class PolicyCompiler {
                 config.connectTimeout() != null ? config.connectTimeout() : defaults.connectTimeout(),
                 config.circuitBreaker() != null ? config.circuitBreaker().orElse(defaults.circuitBreaker())
                         : defaults.circuitBreaker(),
+                config.rateLimit() != null ? config.rateLimit().orElse(defaults.rateLimit()) : defaults.rateLimit(),
+                config.health() != null ? config.health().orElse(defaults.health()) : defaults.health(),
                 config.mock());
     }
 }

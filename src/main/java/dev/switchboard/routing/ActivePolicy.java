@@ -17,22 +17,28 @@ import dev.switchboard.provider.Provider;
  * @param source the file it came from, or {@code built-in demo policy}
  * @param demo whether this is the built-in demo policy
  */
-public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, Map<String, RouteRuntime> routes,
-        TargetStatsRegistry stats, String source, boolean demo, Instant loadedAt) {
+public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, Map<String, ProviderState> states,
+        Map<String, RouteRuntime> routes, TargetStatsRegistry stats, String source, boolean demo, Instant loadedAt) {
 
     public ActivePolicy {
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        states = Collections.unmodifiableMap(new LinkedHashMap<>(states));
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
     /** Builds the route runtimes (strategies, affinity tables) of {@code table}. */
-    public static ActivePolicy activate(RoutingTable table, Map<String, Provider> providers, TargetStatsRegistry stats,
-            String source, boolean demo, Instant loadedAt) {
+    public static ActivePolicy activate(RoutingTable table, Map<String, Provider> providers,
+            Map<String, ProviderState> states, TargetStatsRegistry stats, String source, boolean demo,
+            Instant loadedAt) {
         Map<String, RouteRuntime> routes = new LinkedHashMap<>();
         for (Route route : table.routes().values()) {
             routes.put(route.name(), new RouteRuntime(route, stats, ThreadLocalRandom::current));
         }
-        return new ActivePolicy(table, providers, routes, stats, source, demo, loadedAt);
+        return new ActivePolicy(table, providers, states, routes, stats, source, demo, loadedAt);
+    }
+
+    public ProviderState state(String provider) {
+        return states.get(provider);
     }
 
     public Provider provider(String name) {

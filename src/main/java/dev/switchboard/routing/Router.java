@@ -22,6 +22,8 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.RequestBody;
 import dev.switchboard.resilience.FailureKind;
+import dev.switchboard.resilience.ProviderGuard;
+import dev.switchboard.resilience.ProviderHealth;
 import dev.switchboard.schema.openai.ModelList;
 import dev.switchboard.strategy.RequestTraits;
 import dev.switchboard.strategy.TargetStats;
@@ -242,7 +244,9 @@ public class Router {
         private final Route route;
         private final List<Target> plan;
         private final String session;
+        private final boolean[] tried;
         private int attempts;
+        private int cursor;
         private String lastFailure;
         private FailureKind lastKind;
         private Target lastTarget;
@@ -256,23 +260,48 @@ public class Router {
             this.route = runtime.route();
             this.plan = plan;
             this.session = session;
+            this.tried = new boolean[plan.size()];
         }
 
         Uni<ProxyResponse> next() {
-            if (attempts >= route.maxAttempts()) {
-                return Uni.createFrom().item(exhausted());
+            return next(0);
+        }
+
+        /**
+         * Walks the plan (round and round while attempts remain). A target whose guard refuses is skipped without any
+         * network I/O and costs no attempt; a whole round of refusals means nothing is available.
+         */
+        private Uni<ProxyResponse> next(int refused) {
+            if (attempts >= route.maxAttempts() || refused >= plan.size()) {
+                return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
             }
-            Target target = plan.get(attempts % plan.size());
-            boolean repeat = attempts >= plan.size();
+            int position = cursor++ % plan.size();
+            Target target = plan.get(position);
+            ProviderState state = policy.state(target.provider());
+            return state.guard().admit().onItem().transformToUni(permit -> {
+                if (permit.isEmpty()) {
+                    LOGGER.debugf("route '%s': skipping %s, provider %s", route.name(), target, state.status());
+                    return next(refused + 1);
+                }
+                boolean repeat = tried[position];
+                tried[position] = true;
+                return attempt(target, state, permit.get(), repeat);
+            });
+        }
+
+        private Uni<ProxyResponse> attempt(Target target, ProviderState state, ProviderGuard.Permit permit,
+                boolean repeat) {
             attempts++;
             lastTarget = target;
             Provider provider = policy.provider(target.provider());
             Attempt attempt = new Attempt(endpoint, request, target.model());
             TargetStats stats = runtime.stats(target);
+            ProviderHealth health = state.health();
             long[] started = new long[1];
             AtomicBoolean settled = new AtomicBoolean();
             Uni<Reply> reply = Uni.createFrom().deferred(() -> {
                 stats.begin();
+                health.begin();
                 started[0] = System.nanoTime();
                 return provider.send(attempt);
             });
@@ -285,34 +314,79 @@ public class Router {
                 long elapsed = System.nanoTime() - started[0];
                 if (failure != null) {
                     stats.complete(false, elapsed);
+                    health.end();
+                    permit.failure();
                     FailureKind kind = FailureKind.of(failure);
-                    return failOver(target, kind, kind.description() + ": " + describe(failure));
+                    String reason = kind.description() + ": " + describe(failure);
+                    health.failed(reason);
+                    return failOver(target, kind, reason);
                 }
                 if (answer instanceof Reply.Stream stream) {
                     stats.firstToken(elapsed);
+                    health.answered(elapsed, true);
+                    permit.success();
                     runtime.succeeded(session, target);
                     return Uni.createFrom().item(new ProxyResponse(200, streamHeaders(target),
                             StreamRelay.relay(stream.first(), stream.rest(), target.toString())
-                                    .onTermination().invoke(stats::release)));
+                                    .onTermination().invoke(() -> {
+                                        stats.release();
+                                        health.end();
+                                    })));
                 }
                 Reply.Complete complete = (Reply.Complete) answer;
+                health.end();
                 boolean failsOver = FailureKind.failsOver(complete.status());
                 stats.complete(!failsOver, elapsed);
-                if (failsOver) {
-                    return failOver(target, FailureKind.STATUS,
-                            "HTTP " + complete.status() + ": " + OpenAiErrors.summarize(complete.body()));
+                if (complete.status() == 429) {
+                    // throttling: pause the provider, but it is not broken
+                    permit.neutral();
+                    state.guard().throttled(complete.retryAfter());
+                } else if (failsOver) {
+                    permit.failure();
+                } else {
+                    // answers, including the caller's own 4xx, show a working provider
+                    permit.success();
                 }
+                if (failsOver) {
+                    String reason = "HTTP " + complete.status() + ": " + OpenAiErrors.summarize(complete.body());
+                    health.failed(reason);
+                    return failOver(target, FailureKind.STATUS, reason);
+                }
+                health.answered(elapsed, false);
                 if (complete.status() < 400) {
                     runtime.succeeded(session, target);
                 }
                 return Uni.createFrom().item(ProxyResponse.json(complete.status(), jsonHeaders(target,
                         complete.contentType()), complete.body()));
             }).onCancellation().invoke(() -> {
-                // the caller went away while this attempt was in flight
-                if (started[0] != 0 && settled.compareAndSet(false, true)) {
-                    stats.release();
+                // the caller went away while this attempt was in flight: neutral for the breaker
+                if (settled.compareAndSet(false, true)) {
+                    permit.neutral();
+                    if (started[0] != 0) {
+                        stats.release();
+                        health.end();
+                    }
                 }
             });
+        }
+
+        /** Every target of the plan was refused by its guard: 503 with the earliest time one may be tried again. */
+        private ProxyResponse unavailable() {
+            long wait = Long.MAX_VALUE;
+            List<String> states = new java.util.ArrayList<>();
+            for (Target target : plan) {
+                ProviderState state = policy.state(target.provider());
+                wait = Math.min(wait, state.guard().availableIn().toMillis());
+                states.add(target.provider() + " " + state.status());
+            }
+            long seconds = Math.max(1, (wait + 999) / 1000);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("Retry-After", List.of(Long.toString(seconds)));
+            headers.put(HEADER_ATTEMPTS, List.of("0"));
+            String message = "No provider of '" + route.name() + "' is available now (" + String.join(", ", states)
+                    + "); retry in " + seconds + "s.";
+            LOGGER.warnf("route '%s': %s", route.name(), message);
+            return OpenAiErrors.response(503, message, OpenAiErrors.UPSTREAM, "no_available_provider", headers);
         }
 
         private Uni<ProxyResponse> failOver(Target target, FailureKind kind, String reason) {

@@ -17,7 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.config.DefaultsConfig;
+import dev.switchboard.config.HealthConfig;
 import dev.switchboard.config.MockConfig;
+import dev.switchboard.config.RateLimitConfig;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.mock.MockProvider;
 import dev.switchboard.schema.SseEvent;
@@ -30,7 +32,8 @@ class MockProviderTest {
 
     private static MockProvider mock(MockConfig config, double random) {
         ProviderSpec spec = new ProviderSpec("drill", "mock", null, null, "Authorization", Map.of(), Duration.ofSeconds(5),
-                Duration.ofSeconds(1), DefaultsConfig.BUILT_IN_BREAKER, config);
+                Duration.ofSeconds(1), DefaultsConfig.BUILT_IN_BREAKER, RateLimitConfig.BUILT_IN, HealthConfig.BUILT_IN,
+                config);
         return new MockProvider(spec, () -> random, CLOCK);
     }
 

@@ -111,7 +111,8 @@ class RouterTest {
             providers.put(spec.name(), new MockProvider(spec, value::get, Clock.systemUTC()));
         }
         PolicyState state = new PolicyState();
-        state.swap(ActivePolicy.activate(table, providers, registry, "test", false, Instant.now()));
+        state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
+                registry, "test", false, Instant.now()));
         router = new Router(state);
     }
 

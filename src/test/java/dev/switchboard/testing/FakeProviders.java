@@ -47,6 +47,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       timeout: 3s
                       connect-timeout: 1s
                       retry: { max-attempts: 3, backoff: 0ms }
+                      # the shared fakes fail on purpose in many tests: only the breaker tests' own providers trip
+                      circuit-breaker: { request-volume-threshold: 100000 }
+                      rate-limit: { max-pause: 0s }
                     tenancy:
                       default-tenant: everyone
                     tenants:
@@ -73,6 +76,26 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       streamer:
                         type: openai
                         base-url: http://127.0.0.1:%7$d/v1
+                      cb-open:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 1s, success-threshold: 1 }
+                      cb-trial:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 1s, success-threshold: 1 }
+                      cb-reopen:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 1s, success-threshold: 1 }
+                      cb-all:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 3s, success-threshold: 1 }
+                      throttled:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        rate-limit: { default-pause: 1s, max-pause: 10s }
                     routes:
                       chat:
                         targets:
@@ -107,14 +130,20 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                         targets:
                           - { provider: streamer, model: held }
                           - { provider: secondary, model: backup-model }
+                      cb-open: { targets: [ { provider: cb-open, model: cb-open }, { provider: secondary, model: backup-model } ] }
+                      cb-trial: { targets: [ { provider: cb-trial, model: cb-trial }, { provider: secondary, model: backup-model } ] }
+                      cb-reopen: { targets: [ { provider: cb-reopen, model: cb-reopen }, { provider: secondary, model: backup-model } ] }
+                      cb-all: { targets: [ { provider: cb-all, model: cb-all } ] }
+                      throttled: { targets: [ { provider: throttled, model: throttled }, { provider: secondary, model: backup-model } ] }
                       fastest:
                         strategy: least-latency
                         exploration: 0.2
                         targets:
                           - { provider: primary, model: lat-a }
                           - { provider: secondary, model: lat-b }
-                    """.formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
-                    ORGANIZATION, streamer.port());
+                    """
+                    .formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
+                            ORGANIZATION, streamer.port());
             Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);
             return Map.of("switchboard.policy", policyFile.toString(), "switchboard.max-body-size", "256K");
         } catch (Exception e) {

@@ -1,0 +1,55 @@
+package dev.switchboard.health;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.resilience.ProviderHealth;
+import dev.switchboard.routing.ProviderState;
+
+/** How a provider's state is shown to operators: the same words in readiness data and the admin API. */
+final class ProviderView {
+
+    private ProviderView() {
+    }
+
+    /** closed, open or half_open. */
+    static String breaker(ProviderState state) {
+        return state.guard().state().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One entry of the router-health API. Holds no secret: names, numbers and the last error's summary. */
+    static void write(String name, ProviderState state, ObjectNode node) {
+        ProviderHealth.Snapshot health = state.health().snapshot();
+        node.put("name", name)
+                .put("type", state.spec().type())
+                .put("status", state.status())
+                .put("breaker", breaker(state))
+                .put("paused", state.guard().paused())
+                .put("available_in_ms", state.guard().availableIn().toMillis())
+                .put("latency_ms", round(health.latencyMs()))
+                .put("p50_ms", round(health.p50Ms()))
+                .put("p95_ms", round(health.p95Ms()))
+                .put("ttft_ms", round(health.ttftMs()))
+                .put("success_rate", round(health.successRate()))
+                .put("requests", health.requests())
+                .put("in_flight", health.inFlight())
+                .put("last_error", health.lastError());
+        if (health.lastErrorAt() > 0) {
+            node.put("last_error_at", java.time.Instant.ofEpochMilli(health.lastErrorAt()).toString());
+        } else {
+            node.putNull("last_error_at");
+        }
+    }
+
+    /** The one-line summary used in readiness data. */
+    static String summary(ProviderState state) {
+        ProviderHealth.Snapshot health = state.health().snapshot();
+        return state.status() + ", breaker " + breaker(state) + ", success_rate " + round(health.successRate())
+                + ", latency_ms " + round(health.latencyMs());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000d;
+    }
+}
