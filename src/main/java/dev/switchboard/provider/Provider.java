@@ -18,6 +18,12 @@ public interface Provider extends AutoCloseable {
      */
     Uni<Reply> send(Attempt attempt);
 
+    /**
+     * A zero-token health probe: {@code GET} of {@code path} below the provider's API root (a model listing), never a
+     * completion. The item is the HTTP status; transport problems fail the {@code Uni}.
+     */
+    Uni<Integer> probe(String path);
+
     /** Releases connections; in-flight requests may fail. */
     @Override
     void close();

@@ -27,6 +27,7 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderFactory;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
+import dev.switchboard.routing.ProbeScheduler;
 import dev.switchboard.routing.ProviderStates;
 import dev.switchboard.routing.TargetStatsRegistry;
 import dev.switchboard.strategy.Strategies;
@@ -51,22 +52,25 @@ public class PolicyLoader {
     private final PolicyState state;
     private final TargetStatsRegistry stats;
     private final ProviderStates providerStates;
+    private final ProbeScheduler probes;
     private final Vertx vertx;
     private final String policyPath;
     private final PolicyParser parser = new PolicyParser();
     private final PolicyCompiler compiler;
 
     @Inject
-    public PolicyLoader(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates, Vertx vertx,
+    public PolicyLoader(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates,
+            ProbeScheduler probes, Vertx vertx,
             @ConfigProperty(name = "switchboard.policy", defaultValue = "/etc/switchboard/policy.yaml") String policyPath) {
-        this(state, stats, providerStates, vertx, policyPath, new FileSecrets());
+        this(state, stats, providerStates, probes, vertx, policyPath, new FileSecrets());
     }
 
-    PolicyLoader(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates, Vertx vertx,
-            String policyPath, SecretSource secrets) {
+    PolicyLoader(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates, ProbeScheduler probes,
+            Vertx vertx, String policyPath, SecretSource secrets) {
         this.state = state;
         this.stats = stats;
         this.providerStates = providerStates;
+        this.probes = probes;
         this.vertx = vertx;
         this.policyPath = policyPath;
         this.compiler = new PolicyCompiler(Strategies.names(), Strategies.priced(), ProviderFactory.TYPES, secrets);
@@ -117,6 +121,7 @@ public class PolicyLoader {
         ActivePolicy active = ActivePolicy.activate(table, providers,
                 providerStates.forProviders(table.providers().values()), stats, source, demo, Instant.now());
         ActivePolicy previous = state.swap(active);
+        probes.schedule(active);
         if (previous != null) {
             previous.providers().values().forEach(Provider::close);
         }

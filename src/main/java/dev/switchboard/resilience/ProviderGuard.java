@@ -8,11 +8,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.util.TypeLiteral;
 
 import dev.switchboard.config.CircuitBreakerConfig;
 import dev.switchboard.config.RateLimitConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -31,21 +34,32 @@ import io.smallrye.mutiny.Uni;
  */
 public final class ProviderGuard {
 
+    private static final AtomicLong NAMES = new AtomicLong();
+
     private final TypedGuard<CompletionStage<Void>> breaker;
+    private final Runnable breakerReset;
     private final Clock clock;
     private final Duration delay;
     private final RateLimitConfig rateLimit;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile long openedAt;
     private volatile long pausedUntil;
+    /** A failing active probe marks the provider down until a probe passes. */
+    private volatile boolean probeDown;
+    /** After a passing probe revived a down provider: one trial at a time until one succeeds. */
+    private volatile boolean trialOnly;
+    private final AtomicBoolean trialInFlight = new AtomicBoolean();
 
     public ProviderGuard(CircuitBreakerConfig config, RateLimitConfig rateLimit, Clock clock) {
         this.clock = clock;
         this.delay = config.delay();
         this.rateLimit = rateLimit;
+        String name = "switchboard-breaker-" + NAMES.incrementAndGet();
+        this.breakerReset = () -> CircuitBreakerMaintenance.get().reset(name);
         this.breaker = TypedGuard.create(new TypeLiteral<CompletionStage<Void>>() {
         })
                 .withCircuitBreaker()
+                .name(name)
                 .requestVolumeThreshold(config.requestVolumeThreshold())
                 .failureRatio(config.failureRatio())
                 .delay(config.delay().toMillis(), ChronoUnit.MILLIS)
@@ -70,23 +84,32 @@ public final class ProviderGuard {
      * decision is asynchronous; a permit granted after the caller went away is settled as neutral at once.
      */
     public Uni<Optional<Permit>> admit() {
-        if (clock.millis() < pausedUntil) {
+        if (probeDown || clock.millis() < pausedUntil) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        boolean trial = trialOnly;
+        if (trial && !trialInFlight.compareAndSet(false, true)) {
             return Uni.createFrom().item(Optional.empty());
         }
         CompletableFuture<Optional<Permit>> decision = new CompletableFuture<>();
         CompletableFuture<Void> outcome = new CompletableFuture<>();
+        if (trial) {
+            outcome.whenComplete((ignored, failure) -> endTrial(failure == null));
+        }
         try {
             breaker.call(() -> {
                 decision.complete(Optional.of(new Permit(outcome)));
                 return outcome;
             }).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    // refused (CircuitBreakerOpenException) before the action ran; after it, this is a no-op
-                    decision.complete(Optional.empty());
+                if (failure != null && decision.complete(Optional.empty()) && trial) {
+                    // refused (CircuitBreakerOpenException) before the action ran
+                    trialInFlight.set(false);
                 }
             });
         } catch (Exception e) {
-            decision.complete(Optional.empty());
+            if (decision.complete(Optional.empty()) && trial) {
+                trialInFlight.set(false);
+            }
         }
         return Uni.createFrom().completionStage(decision)
                 .onCancellation().invoke(() -> decision.thenAccept(permit -> permit.ifPresent(Permit::neutral)));
@@ -127,14 +150,50 @@ public final class ProviderGuard {
         }
     }
 
+    private void endTrial(boolean success) {
+        if (success) {
+            trialOnly = false;
+        } else {
+            probeDown = true;
+            trialOnly = false;
+        }
+        trialInFlight.set(false);
+    }
+
+    /** An active probe failed: skip the provider until a probe passes. */
+    public void probeFailed() {
+        probeDown = true;
+    }
+
+    /**
+     * An active probe passed. A provider that was down (by probe, or with its breaker open) moves to a half-open
+     * trial: one request at a time until one succeeds; a failed trial marks it down until the next passing probe.
+     */
+    public void probePassed() {
+        boolean wasDown = probeDown || state == CircuitBreakerState.OPEN;
+        if (!wasDown) {
+            return;
+        }
+        if (state == CircuitBreakerState.OPEN) {
+            breakerReset.run();
+        }
+        trialOnly = true;
+        probeDown = false;
+    }
+
+    /** Whether a failing probe marks the provider down. */
+    public boolean probeDown() {
+        return probeDown;
+    }
+
     /** The breaker's state: CLOSED, OPEN or HALF_OPEN. */
     public CircuitBreakerState state() {
-        return state;
+        return trialOnly && state == CircuitBreakerState.CLOSED ? CircuitBreakerState.HALF_OPEN : state;
     }
 
     /** Whether a 429 pause is running. */
     public boolean paused() {
-        return clock.millis() < pausedUntil;
+        return probeDown || clock.millis() < pausedUntil;
     }
 
     /** How long until this provider may be tried again; zero when it may be tried now. */

@@ -102,6 +102,16 @@ public final class UpstreamClient implements AutoCloseable {
                 .onCancellation().invoke(request::reset));
     }
 
+    /** {@code GET} of a path below the API root, with the provider's headers; the item is the status. */
+    public Uni<Integer> get(String path) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(spec.baseUrl() + path)
+                .setIdleTimeout(spec.timeout().toMillis());
+        headers.forEach(options::putHeader);
+        return streams.request(options).onItem().transformToUni(request -> request.send()
+                .onItem().transformToUni(response -> response.body().map(ignored -> response.statusCode())));
+    }
+
     private Uni<UpstreamResponse> read(HttpClientRequest request, HttpClientResponse response) {
         String contentType = response.getHeader("Content-Type");
         String retryAfter = response.getHeader("Retry-After");

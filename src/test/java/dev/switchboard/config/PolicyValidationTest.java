@@ -43,6 +43,7 @@ class PolicyValidationTest {
                 type: openai
                 base-url: http://127.0.0.1:11434/v1/
                 circuit-breaker: { failure-ratio: 0.3 }
+                rate-limit: { max-pause: 30s }
               drill:
                 type: mock
                 mock: { latency: 10ms, failure-rate: 0.5, failure-status: 429 }
@@ -188,6 +189,11 @@ class PolicyValidationTest {
             "allowed-models: [fast] | allowed-models: [fsat] | tenants.shared.allowed-models[0]: no route 'fsat'",
             "key: \"header:x-session\" | key: cookie | routes.cheap.affinity.key: must be 'user' or 'header:<name>'",
             "complexity-threshold: 4000 | complexity-threshold: 0 | routes.cheap.complexity-threshold: must be >= 1",
+            "timeout: 60s | timeout: 60s\\n  health: { probe: true, path: /chat/completions } "
+                    + "| defaults.health.path: must not be a paid endpoint",
+            "timeout: 60s | timeout: 60s\\n  health: { interval: 10ms } | defaults.health.interval: must be at least 100ms",
+            "default-route: fast | readiness: everything | readiness: must be one of policy, any-provider, every-route",
+            "max-pause: 30s | default-pause: -1s | providers.local.rate-limit.default-pause: must be >= 0",
             // duplicate keys
             "strategy: failover\\n    targets | strategy: failover\\n    strategy: failover\\n    targets "
                     + "| routes.fast.strategy: Duplicate field 'strategy'",

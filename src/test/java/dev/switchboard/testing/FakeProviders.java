@@ -27,6 +27,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static WireMockServer primary;
     public static WireMockServer secondary;
     public static StreamingFake streamer;
+    /** Behind the actively probed provider only, so its probes never show up in other tests' request counts. */
+    public static WireMockServer probed;
 
     private Path dir;
 
@@ -35,8 +37,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         try {
             primary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             secondary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            probed = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             primary.start();
             secondary.start();
+            probed.start();
             streamer = new StreamingFake();
             dir = Files.createTempDirectory("switchboard-test");
             Path primaryKey = Files.writeString(dir.resolve("primary.key"), PRIMARY_KEY + "\n");
@@ -92,6 +96,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1
                         circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 3s, success-threshold: 1 }
+                      probed:
+                        type: openai
+                        base-url: http://127.0.0.1:%8$d/v1
+                        health: { probe: true, interval: 150ms, path: /models }
                       throttled:
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1
@@ -134,6 +142,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       cb-trial: { targets: [ { provider: cb-trial, model: cb-trial }, { provider: secondary, model: backup-model } ] }
                       cb-reopen: { targets: [ { provider: cb-reopen, model: cb-reopen }, { provider: secondary, model: backup-model } ] }
                       cb-all: { targets: [ { provider: cb-all, model: cb-all } ] }
+                      probed: { targets: [ { provider: probed, model: probed }, { provider: secondary, model: backup-model } ] }
                       throttled: { targets: [ { provider: throttled, model: throttled }, { provider: secondary, model: backup-model } ] }
                       fastest:
                         strategy: least-latency
@@ -143,7 +152,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                           - { provider: secondary, model: lat-b }
                     """
                     .formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
-                            ORGANIZATION, streamer.port());
+                            ORGANIZATION, streamer.port(), probed.port());
             Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);
             return Map.of("switchboard.policy", policyFile.toString(), "switchboard.max-body-size", "256K");
         } catch (Exception e) {
@@ -163,6 +172,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         try {
             primary.stop();
             secondary.stop();
+            probed.stop();
             streamer.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -202,6 +202,12 @@ public final class MockProvider implements Provider {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Answers as a mock API would: 200, or the failure status when the mock always fails. */
+    @Override
+    public Uni<Integer> probe(String path) {
+        return Uni.createFrom().item(mock.failureRate() >= 1.0 ? mock.failureStatus() : 200);
+    }
+
     @Override
     public void close() {
         // nothing to release

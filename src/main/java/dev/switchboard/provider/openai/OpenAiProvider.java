@@ -51,6 +51,11 @@ public final class OpenAiProvider implements Provider {
     }
 
     @Override
+    public Uni<Integer> probe(String path) {
+        return client.get(path).ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
+    @Override
     public void close() {
         client.close();
     }

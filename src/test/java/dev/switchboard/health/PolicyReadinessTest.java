@@ -1,0 +1,97 @@
+package dev.switchboard.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.config.PolicyParser;
+import dev.switchboard.model.RoutingTable;
+import dev.switchboard.policy.PolicyCompiler;
+import dev.switchboard.policy.SecretSource;
+import dev.switchboard.routing.ActivePolicy;
+import dev.switchboard.routing.PolicyState;
+import dev.switchboard.routing.ProviderState;
+import dev.switchboard.routing.ProviderStates;
+import dev.switchboard.routing.TargetStatsRegistry;
+import dev.switchboard.strategy.Strategies;
+
+/** What gates readiness in each mode, and that the data shows every provider. */
+class PolicyReadinessTest {
+
+    private static final SecretSource NONE = new SecretSource() {
+        @Override
+        public Optional<String> env(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String file(String path) {
+            return "";
+        }
+    };
+
+    private Map<String, ProviderState> states;
+
+    private HealthCheckResponse check(String mode) throws Exception {
+        String yaml = """
+                readiness: %s
+                providers:
+                  a: { type: mock }
+                  b: { type: mock }
+                routes:
+                  only-a: { targets: [ { provider: a, model: m } ] }
+                  both: { targets: [ { provider: a, model: m }, { provider: b, model: m } ] }
+                """.formatted(mode);
+        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("mock"), NONE)
+                .compile(new PolicyParser().parse(yaml, "test"), "test");
+        if (states == null) {
+            states = new ProviderStates().forProviders(table.providers().values());
+        }
+        PolicyState policies = new PolicyState();
+        policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
+                Instant.now()));
+        return new PolicyReadiness(policies).call();
+    }
+
+    @Test
+    void policyModeStaysReadyWhateverTheProviders() throws Exception {
+        check("policy");
+        states.get("a").guard().probeFailed();
+        states.get("b").guard().probeFailed();
+
+        HealthCheckResponse response = check("policy");
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(response.getData().orElseThrow()).containsEntry("mode", "policy")
+                .containsKeys("provider.a", "provider.b");
+        assertThat((String) response.getData().orElseThrow().get("provider.a")).startsWith("down, breaker closed");
+    }
+
+    @Test
+    void anyProviderModeNeedsOneProviderThatIsNotDown() throws Exception {
+        check("any-provider");
+        states.get("a").guard().probeFailed();
+        assertThat(check("any-provider").getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        states.get("b").guard().probeFailed();
+        assertThat(check("any-provider").getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+    }
+
+    @Test
+    void everyRouteModeNeedsARoutableTargetForEachRoute() throws Exception {
+        check("every-route");
+        states.get("b").guard().probeFailed();
+        assertThat(check("every-route").getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        states.get("a").guard().probeFailed();
+        states.get("b").guard().probePassed();
+        // 'both' can still use b, but 'only-a' has nothing left
+        assertThat(check("every-route").getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+    }
+}
