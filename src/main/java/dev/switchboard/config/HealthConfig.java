@@ -12,14 +12,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param degradedLatency latency (moving average) above which the provider is degraded
  * @param probe whether to probe the provider periodically with a zero-token request
  * @param interval time between probes
- * @param path what to {@code GET}, relative to {@code base-url} (a model listing, never a completion)
+ * @param path what to {@code GET}, relative to {@code base-url}; null for the API's model listing ({@code /models},
+ *        {@code /v1/models} for Anthropic, {@code /v1beta/models} for Gemini); never a completion
  */
 @RegisterForReflection
 public record HealthConfig(Double degradedSuccessRate, Duration degradedLatency, Boolean probe, Duration interval,
         String path) {
 
     public static final HealthConfig BUILT_IN = new HealthConfig(0.9, Duration.ofSeconds(20), false,
-            Duration.ofSeconds(15), "/models");
+            Duration.ofSeconds(15), null);
 
     public HealthConfig {
         Checks.ratio("degraded-success-rate", degradedSuccessRate, true);

@@ -7,11 +7,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One entry of {@code routes.<name>.targets}: a provider, the model to ask it for, a weight, and capability metadata
  * the strategies read ({@code speed-tier}, {@code quality-tier}: low, medium or high; {@code price};
- * {@code context-window} in tokens).
+ * {@code context-window} in tokens), and {@code max-tokens}: the completion limit sent to APIs that require one
+ * (Anthropic) when the caller sets none.
  */
 @RegisterForReflection
 public record TargetConfig(String provider, String model, Integer weight, String speedTier, String qualityTier,
-        PriceConfig price, Integer contextWindow) {
+        PriceConfig price, Integer contextWindow, Integer maxTokens) {
 
     /** Tier names, lowest first. */
     public static final List<String> TIERS = List.of("low", "medium", "high");
@@ -20,6 +21,7 @@ public record TargetConfig(String provider, String model, Integer weight, String
         checkTier("speed-tier", speedTier);
         checkTier("quality-tier", qualityTier);
         Checks.atLeast("context-window", contextWindow, 1);
+        Checks.atLeast("max-tokens", maxTokens, 1);
         Checks.required("provider", provider);
         Checks.required("model", model);
         if (weight != null && weight <= 0) {

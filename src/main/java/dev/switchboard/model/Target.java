@@ -11,13 +11,14 @@ package dev.switchboard.model;
  * @param qualityRank 1 (low) to 3 (high); 2 when the policy does not say
  * @param price USD per million tokens, or null when unknown
  * @param contextWindow the most tokens (prompt + completion) the model takes, or 0 when unknown
+ * @param maxTokens completion limit for APIs that require one when the caller sets none, or 0 for the default
  */
 public record Target(String provider, String model, int weight, int index, int speedRank, int qualityRank, Price price,
-        int contextWindow) {
+        int contextWindow, int maxTokens) {
 
     /** A target with no metadata (a {@code provider/model} pin). */
     public static Target plain(String provider, String model) {
-        return new Target(provider, model, 1, 0, 2, 2, null, 0);
+        return new Target(provider, model, 1, 0, 2, 2, null, 0, 0);
     }
 
     /** USD per million prompt and completion tokens. */

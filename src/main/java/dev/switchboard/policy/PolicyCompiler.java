@@ -79,7 +79,7 @@ public final class PolicyCompiler {
                 targets.add(new Target(t.provider(), t.model(), t.weight(), i, TargetConfig.tierRank(t.speedTier()),
                         TargetConfig.tierRank(t.qualityTier()),
                         t.price() == null ? null : new Target.Price(t.price().inputPer1m(), t.price().outputPer1m()),
-                        t.contextWindow() == null ? 0 : t.contextWindow()));
+                        t.contextWindow() == null ? 0 : t.contextWindow(), t.maxTokens() == null ? 0 : t.maxTokens()));
             }
             Route.Options options = new Route.Options(Boolean.TRUE.equals(route.preferFastForSimple()),
                     Boolean.TRUE.equals(route.preferQualityForComplex()),
@@ -96,6 +96,17 @@ public final class PolicyCompiler {
         }
         return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff(),
                 defaults.allowPinning(), config.defaultRoute(), tenancy(config), config.readiness());
+    }
+
+    /** The Messages API version sent unless the provider's {@code headers} name another. */
+    public static final String ANTHROPIC_VERSION = "2023-06-01";
+
+    private static String defaultKeyHeader(String type) {
+        return switch (type) {
+            case "anthropic" -> "x-api-key";
+            case "gemini" -> "x-goog-api-key";
+            default -> "Authorization";
+        };
     }
 
     private static Tenancy tenancy(PolicyConfig config) {
@@ -144,9 +155,13 @@ public final class PolicyCompiler {
         while (baseUrl != null && baseUrl.endsWith("/")) {
             baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
         }
+        Map<String, String> headers = new LinkedHashMap<>(config.headers());
+        if (config.type().equals("anthropic") && headers.keySet().stream().noneMatch("anthropic-version"::equalsIgnoreCase)) {
+            headers.put("anthropic-version", ANTHROPIC_VERSION);
+        }
         return new ProviderSpec(name, config.type(), baseUrl, key,
-                config.apiKeyHeader() != null ? config.apiKeyHeader() : "Authorization",
-                config.headers(),
+                config.apiKeyHeader() != null ? config.apiKeyHeader() : defaultKeyHeader(config.type()),
+                headers,
                 config.timeout() != null ? config.timeout() : defaults.timeout(),
                 config.connectTimeout() != null ? config.connectTimeout() : defaults.connectTimeout(),
                 config.circuitBreaker() != null ? config.circuitBreaker().orElse(defaults.circuitBreaker())

@@ -8,8 +8,9 @@ import dev.switchboard.model.ProviderSpec;
  * @param endpoint which operation
  * @param request the caller's request, never mutated: adapters build their own body from it
  * @param model the upstream model id to ask for
+ * @param maxTokens the target's completion limit for APIs that require one, or 0 for the adapter's default
  */
-public record Attempt(Endpoint endpoint, RequestBody request, String model) {
+public record Attempt(Endpoint endpoint, RequestBody request, String model, int maxTokens) {
 
     public boolean stream() {
         return request.stream() && endpoint.streamable();

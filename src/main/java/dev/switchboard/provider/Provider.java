@@ -21,6 +21,8 @@ public interface Provider extends AutoCloseable {
     /**
      * A zero-token health probe: {@code GET} of {@code path} below the provider's API root (a model listing), never a
      * completion. The item is the HTTP status; transport problems fail the {@code Uni}.
+     *
+     * @param path the configured path, or null for the API's own model listing
      */
     Uni<Integer> probe(String path);
 

@@ -1,8 +1,11 @@
 package dev.switchboard.provider;
 
+import java.time.Clock;
 import java.util.Set;
 
 import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.provider.anthropic.AnthropicProvider;
+import dev.switchboard.provider.gemini.GeminiProvider;
 import dev.switchboard.provider.mock.MockProvider;
 import dev.switchboard.provider.openai.OpenAiProvider;
 import dev.switchboard.upstream.UpstreamClient;
@@ -12,7 +15,7 @@ import io.vertx.mutiny.core.Vertx;
 public final class ProviderFactory {
 
     /** The provider types this build implements. */
-    public static final Set<String> TYPES = Set.of("openai", "mock");
+    public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");
 
     private final Vertx vertx;
 
@@ -23,6 +26,8 @@ public final class ProviderFactory {
     public Provider create(ProviderSpec spec) {
         return switch (spec.type()) {
             case "openai" -> new OpenAiProvider(spec, UpstreamClient.create(spec, vertx));
+            case "anthropic" -> new AnthropicProvider(spec, UpstreamClient.create(spec, vertx), Clock.systemUTC());
+            case "gemini" -> new GeminiProvider(spec, UpstreamClient.create(spec, vertx), Clock.systemUTC());
             case "mock" -> new MockProvider(spec);
             default -> throw new IllegalArgumentException("provider type '" + spec.type() + "' is not available");
         };

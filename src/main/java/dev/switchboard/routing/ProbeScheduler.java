@@ -45,13 +45,14 @@ public class ProbeScheduler {
 
     private static void probe(Provider provider, ProviderState state) {
         String path = state.spec().health().path();
+        String shown = path != null ? path : "(model list)";
         provider.probe(path).subscribe().with(status -> {
             if (status >= 200 && status < 300) {
                 state.guard().probePassed();
             } else {
-                fail(state, "probe GET " + path + " answered HTTP " + status);
+                fail(state, "probe GET " + shown + " answered HTTP " + status);
             }
-        }, failure -> fail(state, "probe GET " + path + " failed: " + FailureKind.of(failure).description()));
+        }, failure -> fail(state, "probe GET " + shown + " failed: " + FailureKind.of(failure).description()));
     }
 
     private static void fail(ProviderState state, String reason) {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,10 +46,15 @@ public class Router {
 
     private static final Logger LOGGER = Logger.getLogger(Router.class);
 
-    private final PolicyState policies;
+    /** Present when the target has a price: the answer's cost in USD (non-streaming answers). */
+    public static final String HEADER_COST = "x-switchboard-cost-usd";
 
-    public Router(PolicyState policies) {
+    private final PolicyState policies;
+    private final UsageLedger usage;
+
+    public Router(PolicyState policies, UsageLedger usage) {
         this.policies = policies;
+        this.usage = usage;
     }
 
     /**
@@ -74,7 +80,7 @@ public class Router {
                         runtime.strategyName(), tenant != null ? ", tenant " + tenant.name() : "", plan,
                         traits.promptTokens(), traits.complex() ? "complex" : "simple");
             }
-            return new Call(policy, runtime, endpoint, request, plan, session).next()
+            return new Call(policy, runtime, endpoint, request, plan, session, usage).next()
                     .onFailure().recoverWithItem(failure -> {
                         LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", route.name());
                         return OpenAiErrors.response(500, "internal error while routing the request",
@@ -244,6 +250,7 @@ public class Router {
         private final Route route;
         private final List<Target> plan;
         private final String session;
+        private final UsageLedger usage;
         private final boolean[] tried;
         private int attempts;
         private int cursor;
@@ -252,7 +259,8 @@ public class Router {
         private Target lastTarget;
 
         Call(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
-                String session) {
+                String session, UsageLedger usage) {
+            this.usage = usage;
             this.policy = policy;
             this.runtime = runtime;
             this.endpoint = endpoint;
@@ -294,7 +302,7 @@ public class Router {
             attempts++;
             lastTarget = target;
             Provider provider = policy.provider(target.provider());
-            Attempt attempt = new Attempt(endpoint, request, target.model());
+            Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens());
             TargetStats stats = runtime.stats(target);
             ProviderHealth health = state.health();
             long[] started = new long[1];
@@ -326,9 +334,13 @@ public class Router {
                     health.answered(elapsed, true);
                     permit.success();
                     runtime.succeeded(session, target);
+                    StreamMeter meter = new StreamMeter(usage, target, request.estimatedPromptTokens());
+                    meter.see(stream.first());
                     return Uni.createFrom().item(new ProxyResponse(200, streamHeaders(target),
-                            StreamRelay.relay(stream.first(), stream.rest(), target.toString())
+                            StreamRelay.relay(stream.first(), stream.rest().onItem().invoke(meter::see),
+                                    target.toString())
                                     .onTermination().invoke(() -> {
+                                        meter.end();
                                         stats.release();
                                         health.end();
                                     })));
@@ -353,11 +365,17 @@ public class Router {
                     return failOver(target, FailureKind.STATUS, reason);
                 }
                 health.answered(elapsed, false);
+                Map<String, List<String>> headers = jsonHeaders(target, complete.contentType());
                 if (complete.status() < 400) {
                     runtime.succeeded(session, target);
+                    UsageLedger.Usage used = UsageLedger.scan(complete.body());
+                    BigDecimal cost = usage.record(target, used != null ? used
+                            : new UsageLedger.Usage(request.estimatedPromptTokens(), complete.body().length / 4, true));
+                    if (cost != null) {
+                        headers.put(HEADER_COST, List.of(cost.stripTrailingZeros().toPlainString()));
+                    }
                 }
-                return Uni.createFrom().item(ProxyResponse.json(complete.status(), jsonHeaders(target,
-                        complete.contentType()), complete.body()));
+                return Uni.createFrom().item(ProxyResponse.json(complete.status(), headers, complete.body()));
             }).onCancellation().invoke(() -> {
                 // the caller went away while this attempt was in flight: neutral for the breaker
                 if (settled.compareAndSet(false, true)) {

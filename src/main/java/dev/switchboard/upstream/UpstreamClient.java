@@ -37,11 +37,11 @@ public final class UpstreamClient implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(UpstreamClient.class);
 
     private final ProviderSpec spec;
-    private final OpenAiApi api;
+    private final UpstreamApi api;
     private final HttpClient streams;
     private final Map<String, String> headers;
 
-    private UpstreamClient(ProviderSpec spec, OpenAiApi api, HttpClient streams) {
+    private UpstreamClient(ProviderSpec spec, UpstreamApi api, HttpClient streams) {
         this.spec = spec;
         this.api = api;
         this.streams = streams;
@@ -50,13 +50,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     public static UpstreamClient create(ProviderSpec spec, Vertx vertx) {
         Map<String, String> headers = ProviderHeaders.of(spec);
-        OpenAiApi api = QuarkusRestClientBuilder.newBuilder()
+        UpstreamApi api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(spec.baseUrl() + "/"))
                 .connectTimeout(spec.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(spec.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
                 .register(new HeadersFilter(headers))
-                .build(OpenAiApi.class);
+                .build(UpstreamApi.class);
         HttpClient streams = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()))
                 .setKeepAlive(true)
@@ -67,12 +67,17 @@ public final class UpstreamClient implements AutoCloseable {
         return new UpstreamClient(spec, api, streams);
     }
 
-    /** A JSON call; error statuses are items, transport problems fail the {@code Uni}. */
+    /**
+     * A JSON {@code POST} to {@code path} below the base URL (no leading slash, one to four segments); error statuses
+     * are items, transport problems fail the {@code Uni}.
+     */
     public Uni<UpstreamResponse> call(String path, byte[] body) {
-        Uni<Response> response = switch (path) {
-            case "chat/completions" -> api.chatCompletions(body);
-            case "completions" -> api.completions(body);
-            case "embeddings" -> api.embeddings(body);
+        String[] s = path.split("/");
+        Uni<Response> response = switch (s.length) {
+            case 1 -> api.post(s[0], body);
+            case 2 -> api.post(s[0], s[1], body);
+            case 3 -> api.post(s[0], s[1], s[2], body);
+            case 4 -> api.post(s[0], s[1], s[2], s[3], body);
             default -> throw new IllegalArgumentException("unsupported path " + path);
         };
         return response.map(r -> {
@@ -85,7 +90,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * A streaming call. A {@code 200 text/event-stream} answer becomes events as they arrive (backpressured: the
+     * A streaming call to {@code path} below the base URL (no leading slash; may carry a query). A
+     * {@code 200 text/event-stream} answer becomes events as they arrive (backpressured: the
      * upstream is read as fast as the subscriber asks); any other answer is read whole. Cancelling the events closes
      * the upstream connection. An upstream that goes silent for the provider's timeout fails the events.
      */

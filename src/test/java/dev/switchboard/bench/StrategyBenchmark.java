@@ -45,7 +45,7 @@ public class StrategyBenchmark {
         targets = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             targets.add(new Target("provider-" + i, "model-" + i, 10 * (i + 1), i, 1 + i % 3, 3 - i % 3,
-                    new Target.Price(0.1 * (i + 1), 0.4 * (5 - i)), 128_000));
+                    new Target.Price(0.1 * (i + 1), 0.4 * (5 - i)), 128_000, 0));
         }
         Route route = new Route("bench", strategy, targets, 3, Duration.ZERO,
                 new Route.Options(false, false, 2000, null, 0.05));

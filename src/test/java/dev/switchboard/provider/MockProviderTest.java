@@ -38,7 +38,7 @@ class MockProviderTest {
     }
 
     private static Attempt attempt(Endpoint endpoint, String body) {
-        return new Attempt(endpoint, RequestBody.parse(body.getBytes(StandardCharsets.UTF_8)), "m1");
+        return new Attempt(endpoint, RequestBody.parse(body.getBytes(StandardCharsets.UTF_8)), "m1", 0);
     }
 
     private static Reply send(MockProvider provider, Attempt attempt) {
@@ -52,7 +52,7 @@ class MockProviderTest {
         assertThat(reply.status()).isEqualTo(200);
         JsonNode body = JSON.readTree(((Reply.Complete) reply).body());
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
-        assertThat(body.path("model").asText()).isEqualTo("m1");
+        assertThat(body.path("model").asText()).isEqualTo("m1", 0);
         assertThat(body.path("created").asLong()).isEqualTo(1_700_000_000L);
         assertThat(body.path("choices").get(0).path("message").path("content").asText()).contains("drill");
         assertThat(body.path("usage").path("total_tokens").asInt()).isPositive();

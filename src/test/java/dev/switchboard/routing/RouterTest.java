@@ -113,7 +113,7 @@ class RouterTest {
         PolicyState state = new PolicyState();
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
                 registry, "test", false, Instant.now()));
-        router = new Router(state);
+        router = new Router(state, new UsageLedger());
     }
 
     private void fail(String provider) {

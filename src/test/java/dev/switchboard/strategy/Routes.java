@@ -15,11 +15,11 @@ final class Routes {
     }
 
     static Target target(int index, int weight) {
-        return new Target("p" + index, "m" + index, weight, index, 2, 2, null, 0);
+        return new Target("p" + index, "m" + index, weight, index, 2, 2, null, 0, 0);
     }
 
     static Target target(int index, int speed, int quality, Target.Price price, int contextWindow) {
-        return new Target("p" + index, "m" + index, 1, index, speed, quality, price, contextWindow);
+        return new Target("p" + index, "m" + index, 1, index, speed, quality, price, contextWindow, 0);
     }
 
     static Route route(String strategy, List<Target> targets) {

@@ -52,7 +52,8 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public Uni<Integer> probe(String path) {
-        return client.get(path).ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        return client.get(path != null ? path : "/models").ifNoItem().after(spec.timeout())
+                .failWith(() -> UpstreamTimeoutException.of(spec));
     }
 
     @Override

@@ -1,0 +1,89 @@
+package dev.switchboard.provider.anthropic;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.provider.Attempt;
+import dev.switchboard.provider.Endpoint;
+import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.Reply;
+import dev.switchboard.provider.StreamHead;
+import dev.switchboard.provider.UpstreamTimeoutException;
+import dev.switchboard.upstream.UpstreamClient;
+import dev.switchboard.upstream.UpstreamResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code type: anthropic}: OpenAI chat requests become {@code POST {base-url}/v1/messages} (with {@code x-api-key}
+ * and {@code anthropic-version}), and the answers, streams included, come back in OpenAI's format. Serves
+ * {@code /v1/chat/completions} only. Thread-safe.
+ */
+public final class AnthropicProvider implements Provider {
+
+    private static final String MESSAGES = "v1/messages";
+    private static final String CONTENT_TYPE = "application/json";
+
+    private final ProviderSpec spec;
+    private final UpstreamClient client;
+    private final Clock clock;
+
+    public AnthropicProvider(ProviderSpec spec, UpstreamClient client, Clock clock) {
+        this.spec = spec;
+        this.client = client;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProviderSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Uni<Reply> send(Attempt attempt) {
+        if (attempt.endpoint() != Endpoint.CHAT) {
+            return Uni.createFrom().item(new Reply.Complete(400, CONTENT_TYPE, OpenAiFormat.bytes(OpenAiFormat.error(
+                    "Provider '" + spec.name() + "' (type anthropic) serves only /v1/chat/completions.",
+                    "invalid_request_error", "unsupported_endpoint")), null));
+        }
+        JsonNode chat = OpenAiFormat.read(attempt.request().bytes());
+        byte[] body = OpenAiFormat.bytes(AnthropicTranslation.request(chat, attempt.model(), attempt.maxTokens(),
+                attempt.stream()));
+        long created = clock.instant().getEpochSecond();
+        if (!attempt.stream()) {
+            return client.call(MESSAGES, body)
+                    .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
+                    .map(response -> response.status() / 100 == 2
+                            ? new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(
+                                    AnthropicTranslation.response(OpenAiFormat.readOrNull(response.body()), created)),
+                                    null)
+                            : error(response));
+        }
+        AnthropicStream translator = new AnthropicStream(created, OpenAiFormat.includeUsage(chat));
+        return client.stream(MESSAGES, body)
+                .onItem().transformToUni(response -> response.isStream()
+                        ? StreamHead.split(response.events().onItem().transformToIterable(translator::translate),
+                                e -> !e.isComment() && !e.isError())
+                                .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
+                        : Uni.createFrom().item(error(response)))
+                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
+    private static Reply error(UpstreamResponse response) {
+        return new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(AnthropicTranslation.error(
+                OpenAiFormat.readOrNull(response.body()), response.status())), response.retryAfter());
+    }
+
+    @Override
+    public Uni<Integer> probe(String path) {
+        return client.get(path != null ? path : "/v1/models")
+                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

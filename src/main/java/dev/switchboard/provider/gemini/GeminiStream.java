@@ -1,0 +1,97 @@
+package dev.switchboard.provider.gemini;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.schema.SseEvent;
+
+/**
+ * Translates one {@code streamGenerateContent?alt=sse} stream into OpenAI chunks, chunk by chunk as they arrive. Gemini
+ * has no end marker: when its stream completes after a {@code finishReason}, {@link #finish()} adds the usage chunk
+ * (if asked for) and {@code [DONE]}; a stream that ends without one gets neither, so the relay reports it as broken.
+ * One instance per stream; chunks arrive in order, one at a time.
+ */
+public final class GeminiStream {
+
+    private final String id;
+    private final String model;
+    private final long created;
+    private final boolean includeUsage;
+    private boolean started;
+    private boolean finished;
+    private int toolCalls;
+    private JsonNode lastUsage;
+
+    public GeminiStream(String id, String model, long created, boolean includeUsage) {
+        this.id = id;
+        this.model = model;
+        this.created = created;
+        this.includeUsage = includeUsage;
+    }
+
+    /** The OpenAI events for one Gemini chunk. */
+    public List<SseEvent> translate(SseEvent event) {
+        if (event.isComment()) {
+            return List.of(event);
+        }
+        JsonNode data = OpenAiFormat.readOrNull(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (data == null) {
+            return List.of();
+        }
+        if (data.has("error")) {
+            return List.of(OpenAiFormat.event(GeminiTranslation.error(data, data.path("error").path("code").asInt(500))));
+        }
+        if (data.has("usageMetadata")) {
+            lastUsage = data.path("usageMetadata");
+        }
+        JsonNode candidate = data.path("candidates").path(0);
+        ObjectNode chunk = OpenAiFormat.chunk(id, created, data.path("modelVersion").asText(model));
+        ObjectNode delta = OpenAiFormat.delta(chunk);
+        if (!started) {
+            delta.put("role", "assistant");
+            started = true;
+        }
+        StringBuilder text = new StringBuilder();
+        ArrayNode calls = null;
+        for (JsonNode part : candidate.path("content").path("parts")) {
+            if (part.has("text") && !part.path("thought").asBoolean(false)) {
+                text.append(part.path("text").asText());
+            } else if (part.has("functionCall")) {
+                if (calls == null) {
+                    calls = delta.putArray("tool_calls");
+                }
+                calls.add(OpenAiFormat.toolCall(toolCalls, id + "_call_" + toolCalls,
+                        part.path("functionCall").path("name").asText(), part.path("functionCall").path("args").toString()));
+                toolCalls++;
+            }
+        }
+        if (!text.isEmpty()) {
+            delta.put("content", text.toString());
+        }
+        String reason = GeminiTranslation.finishReason(candidate.path("finishReason").asText(null), toolCalls > 0);
+        if (reason != null) {
+            OpenAiFormat.finish(chunk, reason);
+            finished = true;
+        }
+        return List.of(OpenAiFormat.event(chunk));
+    }
+
+    /** What follows the last chunk: the usage chunk and {@code [DONE]} if the stream finished properly, else nothing. */
+    public List<SseEvent> finish() {
+        if (!finished) {
+            return List.of();
+        }
+        List<SseEvent> out = new ArrayList<>(2);
+        if (includeUsage) {
+            out.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, created, model,
+                    GeminiTranslation.usage(lastUsage != null ? lastUsage : OpenAiFormat.object()))));
+        }
+        out.add(SseEvent.data(SseEvent.DONE));
+        return out;
+    }
+}
