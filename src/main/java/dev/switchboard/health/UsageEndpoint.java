@@ -22,7 +22,9 @@ public class UsageEndpoint {
 
     public static final String PATH = "/api/v1/admin/usage";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Costs as plain decimals (0.0000001, not 1E-7). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     private final UsageLedger ledger;
 
@@ -65,6 +67,10 @@ public class UsageEndpoint {
         }
         root.putObject("total").put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion).put("cost_usd", total.stripTrailingZeros());
-        return root.toString();
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write usage", e);
+        }
     }
 }

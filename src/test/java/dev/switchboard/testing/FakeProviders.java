@@ -29,6 +29,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static StreamingFake streamer;
     /** Behind the actively probed provider only, so its probes never show up in other tests' request counts. */
     public static WireMockServer probed;
+    public static WireMockServer anthropic;
+    public static WireMockServer gemini;
+    public static final String ANTHROPIC_KEY = "sk-ant-test-key";
+    public static final String GEMINI_KEY = "gemini-test-key";
 
     private Path dir;
 
@@ -38,6 +42,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
             primary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             secondary = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
             probed = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            anthropic = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            gemini = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+            anthropic.start();
+            gemini.start();
             primary.start();
             secondary.start();
             probed.start();
@@ -45,6 +53,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
             dir = Files.createTempDirectory("switchboard-test");
             Path primaryKey = Files.writeString(dir.resolve("primary.key"), PRIMARY_KEY + "\n");
             Path secondaryKey = Files.writeString(dir.resolve("secondary.key"), SECONDARY_KEY);
+            Path anthropicKey = Files.writeString(dir.resolve("anthropic.key"), ANTHROPIC_KEY);
+            Path geminiKey = Files.writeString(dir.resolve("gemini.key"), GEMINI_KEY);
             String policy = """
                     defaults:
                       strategy: failover
@@ -96,6 +106,14 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1
                         circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 3s, success-threshold: 1 }
+                      claude:
+                        type: anthropic
+                        base-url: http://127.0.0.1:%9$d
+                        api-key-file: %10$s
+                      google:
+                        type: gemini
+                        base-url: http://127.0.0.1:%11$d
+                        api-key-file: %12$s
                       probed:
                         type: openai
                         base-url: http://127.0.0.1:%8$d/v1
@@ -142,6 +160,16 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       cb-trial: { targets: [ { provider: cb-trial, model: cb-trial }, { provider: secondary, model: backup-model } ] }
                       cb-reopen: { targets: [ { provider: cb-reopen, model: cb-reopen }, { provider: secondary, model: backup-model } ] }
                       cb-all: { targets: [ { provider: cb-all, model: cb-all } ] }
+                      claude: { targets: [ { provider: claude, model: claude-3-5-haiku-20241022 } ] }
+                      gemini: { targets: [ { provider: google, model: gemini-2.0-flash } ] }
+                      gemini-embed: { targets: [ { provider: google, model: text-embedding-004 } ] }
+                      openai-then-claude:
+                        targets:
+                          - { provider: primary, model: gpt-4o-mini }
+                          - { provider: claude, model: claude-3-5-haiku-20241022 }
+                      claude-usage:
+                        targets:
+                          - { provider: claude, model: claude-usage, price: { input-per-1m: 3, output-per-1m: 15 } }
                       probed: { targets: [ { provider: probed, model: probed }, { provider: secondary, model: backup-model } ] }
                       throttled: { targets: [ { provider: throttled, model: throttled }, { provider: secondary, model: backup-model } ] }
                       fastest:
@@ -152,7 +180,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                           - { provider: secondary, model: lat-b }
                     """
                     .formatted(primary.port(), primaryKey, secondary.port(), secondaryKey, closedPort(),
-                            ORGANIZATION, streamer.port(), probed.port());
+                            ORGANIZATION, streamer.port(), probed.port(), anthropic.port(), anthropicKey, gemini.port(),
+                            geminiKey);
             Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);
             return Map.of("switchboard.policy", policyFile.toString(), "switchboard.max-body-size", "256K");
         } catch (Exception e) {
@@ -173,6 +202,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
             primary.stop();
             secondary.stop();
             probed.stop();
+            anthropic.stop();
+            gemini.stop();
             streamer.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);

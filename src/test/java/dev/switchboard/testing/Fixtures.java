@@ -22,6 +22,27 @@ public final class Fixtures {
         }
     }
 
+    /** The events of an SSE fixture (name and data), in order. */
+    public static java.util.List<dev.switchboard.schema.SseEvent> sseEvents(String name) {
+        java.util.List<dev.switchboard.schema.SseEvent> events = new java.util.ArrayList<>();
+        for (String block : text(name).replace("\r\n", "\n").split("\n\n")) {
+            String event = null;
+            StringBuilder data = null;
+            for (String line : block.split("\n")) {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    String value = line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5);
+                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                }
+            }
+            if (data != null) {
+                events.add(new dev.switchboard.schema.SseEvent(event, data.toString(), null));
+            }
+        }
+        return events;
+    }
+
     /** The {@code data:} payloads of an SSE fixture, in order. */
     public static java.util.List<String> sseData(String name) {
         return text(name).lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
