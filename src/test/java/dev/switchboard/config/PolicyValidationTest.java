@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
 import dev.switchboard.policy.SecretSource;
+import dev.switchboard.provider.ProviderFactory;
 import dev.switchboard.strategy.Strategies;
 
 /** Every policy problem is rejected with a message that names its YAML path. */
@@ -140,7 +141,7 @@ class PolicyValidationTest {
             }
         };
 
-        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("openai", "mock"), anyKey)
+        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), ProviderFactory.TYPES, anyKey)
                 .compile(parser.parse(configMap.path("data").path("policy.yaml").asText(), "k8s"), "k8s");
 
         assertThat(table.routes()).containsKeys("smart", "fast", "cheap", "embed", "drill");
