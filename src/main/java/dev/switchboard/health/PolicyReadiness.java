@@ -12,6 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.switchboard.model.Route;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
+import dev.switchboard.routing.PolicyStatus;
 import dev.switchboard.routing.ProviderState;
 
 /**
@@ -25,9 +26,11 @@ import dev.switchboard.routing.ProviderState;
 public class PolicyReadiness implements HealthCheck {
 
     private final PolicyState policies;
+    private final PolicyStatus status;
 
-    public PolicyReadiness(PolicyState policies) {
+    public PolicyReadiness(PolicyState policies, PolicyStatus status) {
         this.policies = policies;
+        this.status = status;
     }
 
     @Override
@@ -43,6 +46,14 @@ public class PolicyReadiness implements HealthCheck {
                 .withData("demo", policy.demo())
                 .withData("routes", policy.table().routes().size())
                 .withData("loaded_at", policy.loadedAt().toString());
+        if (status.activeHash() != null) {
+            response.withData("policy_hash", status.activeHash());
+        }
+        PolicyStatus.Failure failure = status.lastFailure();
+        if (failure != null) {
+            response.withData("last_reload_failure", failure.at() + " sha256 " + failure.hash() + ": "
+                    + String.join("; ", failure.problems()));
+        }
         policy.states().forEach((name, state) -> response.withData("provider." + name, ProviderView.summary(state)));
         boolean up = switch (mode) {
             case "any-provider" -> policy.states().values().stream().anyMatch(PolicyReadiness::usable);

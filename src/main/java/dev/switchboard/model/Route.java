@@ -13,6 +13,7 @@ import java.util.List;
  * @param backoff pause before an attempt that repeats a target this request already tried
  * @param options capability-aware ordering, affinity and exploration
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record Route(String name, String strategy, List<Target> targets, int maxAttempts, Duration backoff,
         Options options) {
 
@@ -30,6 +31,7 @@ public record Route(String name, String strategy, List<Target> targets, int maxA
      * @param affinity session affinity, or null
      * @param exploration share of decisions a learning strategy spends on a target that is not its best
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Options(boolean preferFastForSimple, boolean preferQualityForComplex, int complexityThreshold,
             Affinity affinity, double exploration) {
 
@@ -40,6 +42,7 @@ public record Route(String name, String strategy, List<Target> targets, int maxA
      * @param header the header holding the key, or null for the body's {@code user} field
      * @param ttl how long an unused pin is kept
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Affinity(String header, Duration ttl) {
     }
 }

@@ -13,6 +13,7 @@ package dev.switchboard.model;
  * @param contextWindow the most tokens (prompt + completion) the model takes, or 0 when unknown
  * @param maxTokens completion limit for APIs that require one when the caller sets none, or 0 for the default
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record Target(String provider, String model, int weight, int index, int speedRank, int qualityRank, Price price,
         int contextWindow, int maxTokens) {
 
@@ -22,6 +23,7 @@ public record Target(String provider, String model, int weight, int index, int s
     }
 
     /** USD per million prompt and completion tokens. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Price(double inputPer1m, double outputPer1m) {
 
         /** Estimated cost in USD of a request. */

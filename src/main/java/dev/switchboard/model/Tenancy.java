@@ -9,6 +9,7 @@ import java.util.Map;
  * @param defaultTenant the tenant of requests without the header, or null to reject them
  * @param tenants by name; empty when the policy defines none
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record Tenancy(String header, String defaultTenant, Map<String, Tenant> tenants) {
 
     public Tenancy {

@@ -10,6 +10,7 @@ import java.util.Set;
  * @param allowedProviders providers its requests may reach; null: all
  * @param allowPinning whether {@code provider/model} requests are allowed
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record Tenant(String name, List<String> allowedModels, Set<String> allowedProviders, boolean allowPinning) {
 
     public boolean allowsModel(String model) {

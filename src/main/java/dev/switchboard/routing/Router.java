@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.model.Target;
@@ -51,10 +52,12 @@ public class Router {
 
     private final PolicyState policies;
     private final UsageLedger usage;
+    private final Metrics metrics;
 
-    public Router(PolicyState policies, UsageLedger usage) {
+    public Router(PolicyState policies, UsageLedger usage, Metrics metrics) {
         this.policies = policies;
         this.usage = usage;
+        this.metrics = metrics;
     }
 
     /**
@@ -71,8 +74,16 @@ public class Router {
             Tenant tenant = tenant(table, headers);
             Route route = resolve(table, tenant, request.model());
             RouteRuntime runtime = policy.runtime(route);
+            String routeTag = runtime == policy.routes().get(route.name()) ? route.name() : Metrics.PINNED;
+            metrics.request(routeTag);
             RequestTraits traits = traits(request, route, headers);
-            List<Target> candidates = candidates(route, tenant, traits);
+            List<Target> candidates;
+            try {
+                candidates = candidates(route, tenant, traits);
+            } catch (Refusal refusal) {
+                metrics.strategyFailure(routeTag, refusal.response.status() == 403 ? "tenant" : "context_window");
+                throw refusal;
+            }
             String session = session(route, request, headers);
             List<Target> plan = runtime.plan(candidates, traits, session);
             if (LOGGER.isDebugEnabled()) {
@@ -80,7 +91,7 @@ public class Router {
                         runtime.strategyName(), tenant != null ? ", tenant " + tenant.name() : "", plan,
                         traits.promptTokens(), traits.complex() ? "complex" : "simple");
             }
-            return new Call(policy, runtime, endpoint, request, plan, session, usage).next()
+            return new Call(policy, runtime, endpoint, request, plan, session, usage, metrics, routeTag).next()
                     .onFailure().recoverWithItem(failure -> {
                         LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", route.name());
                         return OpenAiErrors.response(500, "internal error while routing the request",
@@ -251,6 +262,8 @@ public class Router {
         private final List<Target> plan;
         private final String session;
         private final UsageLedger usage;
+        private final Metrics metrics;
+        private final String routeTag;
         private final boolean[] tried;
         private int attempts;
         private int cursor;
@@ -259,8 +272,10 @@ public class Router {
         private Target lastTarget;
 
         Call(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
-                String session, UsageLedger usage) {
+                String session, UsageLedger usage, Metrics metrics, String routeTag) {
             this.usage = usage;
+            this.metrics = metrics;
+            this.routeTag = routeTag;
             this.policy = policy;
             this.runtime = runtime;
             this.endpoint = endpoint;
@@ -281,6 +296,9 @@ public class Router {
          */
         private Uni<ProxyResponse> next(int refused) {
             if (attempts >= route.maxAttempts() || refused >= plan.size()) {
+                if (lastKind != null) {
+                    metrics.fallback(routeTag, lastTarget.provider(), "none", reasonTag(lastKind));
+                }
                 return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
             }
             int position = cursor++ % plan.size();
@@ -293,6 +311,10 @@ public class Router {
                 }
                 boolean repeat = tried[position];
                 tried[position] = true;
+                if (lastKind != null) {
+                    metrics.fallback(routeTag, lastTarget.provider(), target.provider(), reasonTag(lastKind));
+                }
+                metrics.selected(routeTag, target.provider(), modelTag(target));
                 return attempt(target, state, permit.get(), repeat);
             });
         }
@@ -325,16 +347,21 @@ public class Router {
                     health.end();
                     permit.failure();
                     FailureKind kind = FailureKind.of(failure);
+                    metrics.attempt(target.provider(), modelTag(target), reasonTag(kind), Duration.ofNanos(elapsed),
+                            attempt.stream());
                     String reason = kind.description() + ": " + describe(failure);
                     health.failed(reason);
                     return failOver(target, kind, reason);
                 }
                 if (answer instanceof Reply.Stream stream) {
+                    metrics.attempt(target.provider(), modelTag(target), "success", Duration.ofNanos(elapsed), true);
                     stats.firstToken(elapsed);
                     health.answered(elapsed, true);
                     permit.success();
                     runtime.succeeded(session, target);
-                    StreamMeter meter = new StreamMeter(usage, target, request.estimatedPromptTokens());
+                    StreamMeter meter = new StreamMeter(usage, target, request.estimatedPromptTokens(),
+                            used -> metrics.tokens(target.provider(), modelTag(target), used.promptTokens(),
+                                    used.completionTokens()));
                     meter.see(stream.first());
                     return Uni.createFrom().item(new ProxyResponse(200, streamHeaders(target),
                             StreamRelay.relay(stream.first(), stream.rest().onItem().invoke(meter::see),
@@ -348,6 +375,8 @@ public class Router {
                 Reply.Complete complete = (Reply.Complete) answer;
                 health.end();
                 boolean failsOver = FailureKind.failsOver(complete.status());
+                metrics.attempt(target.provider(), modelTag(target), statusTag(complete.status()),
+                        Duration.ofNanos(elapsed), false);
                 stats.complete(!failsOver, elapsed);
                 if (complete.status() == 429) {
                     // throttling: pause the provider, but it is not broken
@@ -369,8 +398,11 @@ public class Router {
                 if (complete.status() < 400) {
                     runtime.succeeded(session, target);
                     UsageLedger.Usage used = UsageLedger.scan(complete.body());
-                    BigDecimal cost = usage.record(target, used != null ? used
-                            : new UsageLedger.Usage(request.estimatedPromptTokens(), complete.body().length / 4, true));
+                    if (used == null) {
+                        used = new UsageLedger.Usage(request.estimatedPromptTokens(), complete.body().length / 4, true);
+                    }
+                    BigDecimal cost = usage.record(target, used);
+                    metrics.tokens(target.provider(), modelTag(target), used.promptTokens(), used.completionTokens());
                     if (cost != null) {
                         headers.put(HEADER_COST, List.of(cost.stripTrailingZeros().toPlainString()));
                     }
@@ -388,8 +420,33 @@ public class Router {
             });
         }
 
+        /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */
+        private String modelTag(Target target) {
+            return routeTag.equals(Metrics.PINNED) ? Metrics.PINNED : target.model();
+        }
+
+        private static String reasonTag(FailureKind kind) {
+            return switch (kind) {
+                case CONNECT -> "connect";
+                case TIMEOUT -> "timeout";
+                case BROKEN -> "broken";
+                case STATUS -> "5xx";
+            };
+        }
+
+        private static String statusTag(int status) {
+            if (status == 429) {
+                return "429";
+            }
+            if (status >= 500) {
+                return "5xx";
+            }
+            return status >= 400 ? "4xx" : "success";
+        }
+
         /** Every target of the plan was refused by its guard: 503 with the earliest time one may be tried again. */
         private ProxyResponse unavailable() {
+            metrics.noAvailableProvider(routeTag);
             long wait = Long.MAX_VALUE;
             List<String> states = new java.util.ArrayList<>();
             for (Target target : plan) {

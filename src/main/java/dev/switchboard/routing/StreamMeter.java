@@ -15,11 +15,14 @@ final class StreamMeter {
     private final UsageLedger ledger;
     private final Target target;
     private final int estimatedPrompt;
+    private final java.util.function.Consumer<UsageLedger.Usage> listener;
     private UsageLedger.Usage reported;
     private long chunks;
     private boolean recorded;
 
-    StreamMeter(UsageLedger ledger, Target target, int estimatedPrompt) {
+    StreamMeter(UsageLedger ledger, Target target, int estimatedPrompt,
+            java.util.function.Consumer<UsageLedger.Usage> listener) {
+        this.listener = listener;
         this.ledger = ledger;
         this.target = target;
         this.estimatedPrompt = estimatedPrompt;
@@ -46,6 +49,8 @@ final class StreamMeter {
             return;
         }
         recorded = true;
-        ledger.record(target, reported != null ? reported : new UsageLedger.Usage(estimatedPrompt, chunks, true));
+        UsageLedger.Usage usage = reported != null ? reported : new UsageLedger.Usage(estimatedPrompt, chunks, true);
+        ledger.record(target, usage);
+        listener.accept(usage);
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Target;
 
 /**
@@ -26,6 +27,11 @@ public class UsageLedger {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ConcurrentMap<String, Totals> totals = new ConcurrentHashMap<>();
+    private final Metrics metrics;
+
+    public UsageLedger(Metrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Token counts of one answer; {@code estimated} when the provider reported none. */
     public record Usage(long promptTokens, long completionTokens, boolean estimated) {
@@ -70,7 +76,14 @@ public class UsageLedger {
      * Records one answer of {@code target} and returns its cost in USD, or null when the target has no price.
      */
     public BigDecimal record(Target target, Usage usage) {
-        Totals t = totals.computeIfAbsent(target.provider() + "/" + target.model(), k -> new Totals());
+        Totals t = totals.computeIfAbsent(target.provider() + "/" + target.model(), k -> {
+            Totals created = new Totals();
+            if (target.price() != null) {
+                // priced targets come from the policy, so the model tag stays bounded
+                metrics.cost(target.provider(), target.model(), created, c -> c.costUsd().doubleValue());
+            }
+            return created;
+        });
         t.requests.increment();
         if (usage.estimated()) {
             t.estimated.increment();

@@ -56,7 +56,7 @@ class PolicyReadinessTest {
         PolicyState policies = new PolicyState();
         policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
                 Instant.now()));
-        return new PolicyReadiness(policies).call();
+        return new PolicyReadiness(policies, new dev.switchboard.routing.PolicyStatus()).call();
     }
 
     @Test

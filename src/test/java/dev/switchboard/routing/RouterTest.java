@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.config.PolicyParser;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
@@ -113,7 +114,8 @@ class RouterTest {
         PolicyState state = new PolicyState();
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
                 registry, "test", false, Instant.now()));
-        router = new Router(state, new UsageLedger());
+        Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        router = new Router(state, new UsageLedger(metrics), metrics);
     }
 
     private void fail(String provider) {

@@ -170,6 +170,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       claude-usage:
                         targets:
                           - { provider: claude, model: claude-usage, price: { input-per-1m: 3, output-per-1m: 15 } }
+                      claude-metrics:
+                        targets:
+                          - { provider: claude, model: claude-metrics, price: { input-per-1m: 3, output-per-1m: 15 } }
                       probed: { targets: [ { provider: probed, model: probed }, { provider: secondary, model: backup-model } ] }
                       throttled: { targets: [ { provider: throttled, model: throttled }, { provider: secondary, model: backup-model } ] }
                       fastest:

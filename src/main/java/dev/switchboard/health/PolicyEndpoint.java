@@ -1,0 +1,91 @@
+package dev.switchboard.health;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.routing.ActivePolicy;
+import dev.switchboard.routing.PolicyState;
+import dev.switchboard.routing.PolicyStatus;
+import io.quarkus.vertx.http.ManagementInterface;
+
+/**
+ * {@code GET /api/v1/admin/policy} on the management port: the active policy's source, hash, load time and effective
+ * content (every default applied), and the last refused file with its problems. Secrets are redacted: a key shows
+ * only where it comes from, and header values are hidden.
+ */
+@ApplicationScoped
+public class PolicyEndpoint {
+
+    public static final String PATH = "/api/v1/admin/policy";
+    private static final String REDACTED = "(redacted)";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .findAndRegisterModules()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+    private final PolicyState policies;
+    private final PolicyStatus status;
+
+    public PolicyEndpoint(PolicyState policies, PolicyStatus status) {
+        this.policies = policies;
+        this.status = status;
+    }
+
+    void install(@Observes ManagementInterface management) {
+        management.router().get(PATH).handler(context -> context.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(render()));
+    }
+
+    String render() {
+        ObjectNode root = JSON.createObjectNode();
+        ActivePolicy policy = policies.current().orElse(null);
+        if (policy != null) {
+            root.put("source", policy.source()).put("demo", policy.demo()).put("hash", status.activeHash())
+                    .put("loaded_at", policy.loadedAt().toString());
+            ObjectNode effective = root.putObject("effective");
+            effective.set("routes", JSON.valueToTree(policy.table().routes()));
+            ObjectNode providers = effective.putObject("providers");
+            for (Map.Entry<String, ProviderSpec> entry : policy.table().providers().entrySet()) {
+                providers.set(entry.getKey(), provider(entry.getValue()));
+            }
+            effective.set("tenancy", JSON.valueToTree(policy.table().tenancy()));
+            effective.put("default_route", policy.table().defaultRoute());
+            effective.put("allow_pinning", policy.table().allowPinning());
+            effective.put("readiness", policy.table().readiness());
+        }
+        PolicyStatus.Failure failure = status.lastFailure();
+        if (failure == null) {
+            root.putNull("last_failure");
+        } else {
+            ObjectNode f = root.putObject("last_failure").put("hash", failure.hash()).put("at", failure.at().toString());
+            ArrayNode problems = f.putArray("problems");
+            failure.problems().forEach(problems::add);
+        }
+        return root.toString();
+    }
+
+    private static JsonNode provider(ProviderSpec spec) {
+        ObjectNode node = JSON.createObjectNode().put("type", spec.type()).put("base_url", spec.baseUrl())
+                .put("api_key", spec.apiKey() == null ? null : spec.apiKey().origin() + " " + REDACTED)
+                .put("api_key_header", spec.apiKeyHeader())
+                .put("timeout", spec.timeout().toString()).put("connect_timeout", spec.connectTimeout().toString());
+        ObjectNode headers = node.putObject("headers");
+        spec.headers().keySet().forEach(name -> headers.put(name, REDACTED));
+        node.set("circuit_breaker", JSON.valueToTree(spec.circuitBreaker()));
+        node.set("rate_limit", JSON.valueToTree(spec.rateLimit()));
+        node.set("health", JSON.valueToTree(spec.health()));
+        if (spec.mock() != null) {
+            node.set("mock", JSON.valueToTree(spec.mock()));
+        }
+        return node;
+    }
+}

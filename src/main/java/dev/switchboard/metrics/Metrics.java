@@ -1,0 +1,148 @@
+package dev.switchboard.metrics;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Every meter Switchboard publishes, with its name and tags, following the OpenTelemetry GenAI conventions where
+ * they exist ({@code gen_ai.client.token.usage}, {@code gen_ai.client.operation.duration}). Tag values are bounded:
+ * only route, provider and model names from the policy ({@code (pinned)} stands for the caller-chosen model of a
+ * {@code provider/model} request), and fixed words for outcomes and reasons. Thread-safe.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    public static final String ROUTING_REQUESTS = "switchboard.routing.requests";
+    public static final String ROUTING_TARGET_SELECTED = "switchboard.routing.target.selected";
+    public static final String ROUTING_FALLBACKS = "switchboard.routing.fallbacks";
+    public static final String ROUTING_NO_AVAILABLE_PROVIDER = "switchboard.routing.no.available.provider";
+    public static final String ROUTING_HEALTH_CHECK_FAILURES = "switchboard.routing.health.check.failures";
+    public static final String ROUTING_STRATEGY_FAILURES = "switchboard.routing.strategy.failures";
+    public static final String PROVIDER_ATTEMPTS = "switchboard.provider.attempts";
+    public static final String PROVIDER_REQUEST_DURATION = "switchboard.provider.request.duration";
+    public static final String PROVIDER_TTFT = "switchboard.provider.ttft";
+    public static final String PROVIDER_IN_FLIGHT = "switchboard.provider.in.flight";
+    public static final String PROVIDER_BREAKER_STATE = "switchboard.provider.breaker.state";
+    public static final String COST = "switchboard.cost.usd";
+    public static final String POLICY_RELOADS = "switchboard.policy.reloads";
+    public static final String POLICY_LOADED = "switchboard.policy.loaded.timestamp";
+    public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
+    public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
+
+    /** The model tag of requests that pin a provider with a caller-chosen model. */
+    public static final String PINNED = "(pinned)";
+
+    private final MeterRegistry registry;
+    private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void request(String route) {
+        Counter.builder(ROUTING_REQUESTS).description("Requests routed, by route").tag("route", route)
+                .register(registry).increment();
+    }
+
+    public void selected(String route, String provider, String model) {
+        Counter.builder(ROUTING_TARGET_SELECTED).description("Attempts sent to a target, by route")
+                .tags("route", route, "provider", provider, "model", model).register(registry).increment();
+    }
+
+    /** A request moved on from one provider to another ({@code to} is {@code none} when nothing was left). */
+    public void fallback(String route, String from, String to, String reason) {
+        Counter.builder(ROUTING_FALLBACKS).description("Failovers from one provider to the next")
+                .tags("route", route, "from", from, "to", to, "reason", reason).register(registry).increment();
+    }
+
+    public void noAvailableProvider(String route) {
+        Counter.builder(ROUTING_NO_AVAILABLE_PROVIDER).description("Requests refused because every target was skipped")
+                .tag("route", route).register(registry).increment();
+    }
+
+    public void healthCheckFailure(String provider) {
+        Counter.builder(ROUTING_HEALTH_CHECK_FAILURES).description("Failed active probes").tag("provider", provider)
+                .register(registry).increment();
+    }
+
+    /** The strategy could not build a plan: {@code reason} is tenant or context_window. */
+    public void strategyFailure(String route, String reason) {
+        Counter.builder(ROUTING_STRATEGY_FAILURES).description("Requests for which no target could be planned")
+                .tags("route", route, "reason", reason).register(registry).increment();
+    }
+
+    /**
+     * One attempt ended.
+     *
+     * @param outcome success, 4xx, 5xx, 429, timeout, connect or broken
+     * @param duration time to the answer (to the first event for streams)
+     * @param stream whether {@code duration} is a time to first token
+     */
+    public void attempt(String provider, String model, String outcome, Duration duration, boolean stream) {
+        Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
+                .tags("provider", provider, "model", model, "outcome", outcome).register(registry).increment();
+        Timer.builder(stream ? PROVIDER_TTFT : PROVIDER_REQUEST_DURATION)
+                .description(stream ? "Time to first token of streams" : "Duration of non-streaming attempts")
+                .tags("provider", provider, "model", model).publishPercentileHistogram()
+                .register(registry).record(duration);
+        // Prometheus needs one set of label names per metric, so successes carry error.type="none"
+        Tags genAi = Tags.of("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.operation.name",
+                "chat", "error.type", "success".equals(outcome) || "4xx".equals(outcome) ? "none" : outcome);
+        Timer.builder(GEN_AI_OPERATION_DURATION).description("GenAI operation duration").tags(genAi)
+                .publishPercentileHistogram().register(registry).record(duration);
+    }
+
+    /** Tokens of one answer. */
+    public void tokens(String provider, String model, long input, long output) {
+        summary(provider, model, "input").record(input);
+        summary(provider, model, "output").record(output);
+    }
+
+    private DistributionSummary summary(String provider, String model, String type) {
+        return DistributionSummary.builder(GEN_AI_TOKEN_USAGE).description("Tokens used per request")
+                .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.token.type", type,
+                        "gen_ai.operation.name", "chat")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** Publishes a cost total that the usage ledger keeps (a monotonic USD amount). */
+    public <T> void cost(String provider, String model, T totals, ToDoubleFunction<T> usd) {
+        FunctionCounter.builder(COST, totals, usd).description("Estimated cost in USD")
+                .tags("provider", provider, "model", model).register(registry);
+    }
+
+    /** Per-provider gauges, registered once per provider name; they read the provider's current state. */
+    public void provider(String provider, Supplier<Number> inFlight, Supplier<Number> breakerState) {
+        if (gauges.add(provider)) {
+            Gauge.builder(PROVIDER_IN_FLIGHT, inFlight).description("Requests in flight").tag("provider", provider)
+                    .register(registry);
+            Gauge.builder(PROVIDER_BREAKER_STATE, breakerState)
+                    .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
+                    .register(registry);
+        }
+    }
+
+    public void reload(boolean success) {
+        Counter.builder(POLICY_RELOADS).description("Policy loads by result").tag("result", success ? "success" : "failure")
+                .register(registry).increment();
+    }
+
+    /** The active policy's load time, in epoch seconds. */
+    public void policyLoaded(Supplier<Number> epochSeconds) {
+        Gauge.builder(POLICY_LOADED, epochSeconds).description("When the active policy was loaded").baseUnit("seconds")
+                .register(registry);
+    }
+}

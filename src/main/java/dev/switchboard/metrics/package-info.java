@@ -1,0 +1,4 @@
+/**
+ * Every meter name and tag in one class.
+ */
+package dev.switchboard.metrics;

@@ -1,0 +1,121 @@
+package dev.switchboard;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.net.URL;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.testing.Exposition;
+import dev.switchboard.testing.FakeProviders;
+import dev.switchboard.testing.Stubs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** After known traffic, the routing, provider, GenAI and cost meters carry the expected values and tags. */
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class MetricsTest {
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @BeforeEach
+    void reset() {
+        FakeProviders.anthropic.resetAll();
+        FakeProviders.anthropic.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .post(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/messages"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                        .okJson(dev.switchboard.testing.Fixtures.text("anthropic/message.json"))));
+        FakeProviders.primary.resetAll();
+        FakeProviders.secondary.resetAll();
+        Stubs.answers(FakeProviders.primary);
+        Stubs.answers(FakeProviders.secondary);
+    }
+
+    private Exposition scrape() {
+        return Exposition.parse(given().get(metrics).then().statusCode(200).extract().asString());
+    }
+
+    private static void chat(String route) {
+        given().contentType(ContentType.JSON).body("{\"model\":\"" + route + "\",\"messages\":[]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+    }
+
+    @Test
+    void theExpositionIsValid() {
+        chat("chat");
+        chat("claude-metrics");
+
+        Exposition exposition = scrape();
+
+        assertThat(exposition.has("switchboard_provider_breaker_state", "provider=\"primary\"")).isTrue();
+        assertThat(exposition.has("switchboard_provider_in_flight", "provider=\"secondary\"")).isTrue();
+        assertThat(exposition.has("switchboard_policy_loaded_timestamp_seconds")).isTrue();
+        assertThat(exposition.sum("switchboard_policy_reloads_total", "result=\"success\"")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void countsRequestsAttemptsTokensAndDurations() {
+        Exposition before = scrape();
+        for (int i = 0; i < 3; i++) {
+            chat("chat");
+        }
+        Exposition after = scrape();
+
+        String primary = "provider=\"primary\"";
+        String model = "model=\"gpt-4o-mini\"";
+        assertThat(delta(before, after, "switchboard_routing_requests_total", "route=\"chat\"")).isEqualTo(3);
+        assertThat(delta(before, after, "switchboard_routing_target_selected_total", "route=\"chat\"", primary, model))
+                .isEqualTo(3);
+        assertThat(delta(before, after, "switchboard_provider_attempts_total", primary, model, "outcome=\"success\""))
+                .isEqualTo(3);
+        assertThat(delta(before, after, "switchboard_provider_request_duration_seconds_count", primary, model))
+                .isEqualTo(3);
+        assertThat(after.has("switchboard_provider_request_duration_seconds_bucket", primary, "le=\"+Inf\"")).isTrue();
+        // the fixture's usage: 19 prompt and 10 completion tokens per answer
+        String genAi = "gen_ai_provider_name=\"primary\"";
+        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", genAi, "gen_ai_token_type=\"input\""))
+                .isEqualTo(57);
+        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", genAi, "gen_ai_token_type=\"output\""))
+                .isEqualTo(30);
+        assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count", genAi,
+                "gen_ai_request_model=\"gpt-4o-mini\"")).isEqualTo(3);
+    }
+
+    @Test
+    void countsFallbacksByReasonAndFailedAttemptsByOutcome() {
+        Stubs.fails(FakeProviders.primary, Stubs.error(503, "error-500.json"));
+        Exposition before = scrape();
+
+        chat("chat");
+
+        Exposition after = scrape();
+        assertThat(delta(before, after, "switchboard_routing_fallbacks_total", "route=\"chat\"", "from=\"primary\"",
+                "to=\"secondary\"", "reason=\"5xx\"")).isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_provider_attempts_total", "provider=\"primary\"",
+                "outcome=\"5xx\"")).isEqualTo(1);
+        assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count",
+                "gen_ai_provider_name=\"primary\"", "error_type=\"5xx\"")).isEqualTo(1);
+    }
+
+    @Test
+    void countsCostInUsdForPricedTargets() {
+        Exposition before = scrape();
+
+        // the Anthropic fixture: 12 prompt and 10 completion tokens at $3 / $15 per million
+        chat("claude-metrics");
+
+        assertThat(delta(before, scrape(), "switchboard_cost_usd_total", "provider=\"claude\"",
+                "model=\"claude-metrics\"")).isCloseTo(0.000186, within(1e-12));
+    }
+
+    private static double delta(Exposition before, Exposition after, String name, String... labels) {
+        return after.sum(name, labels) - before.sum(name, labels);
+    }
+}
