@@ -3,7 +3,6 @@ package dev.switchboard.health;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +13,6 @@ import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
 import dev.switchboard.routing.PolicyStatus;
-import io.quarkus.vertx.http.ManagementInterface;
 
 /**
  * {@code GET /api/v1/admin/policy} on the management port: the active policy's source, hash, load time and effective
@@ -26,8 +24,9 @@ public class PolicyEndpoint {
 
     public static final String PATH = "/api/v1/admin/policy";
     private static final String REDACTED = "(redacted)";
+    // modules registered explicitly: ServiceLoader discovery is not reliable in a native image
     private static final ObjectMapper JSON = new ObjectMapper()
-            .findAndRegisterModules()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
     private final PolicyState policies;
@@ -36,13 +35,6 @@ public class PolicyEndpoint {
     public PolicyEndpoint(PolicyState policies, PolicyStatus status) {
         this.policies = policies;
         this.status = status;
-    }
-
-    void install(@Observes ManagementInterface management) {
-        management.router().get(PATH).handler(context -> context.response()
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store")
-                .end(render()));
     }
 
     String render() {

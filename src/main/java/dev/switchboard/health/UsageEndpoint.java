@@ -5,14 +5,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.routing.UsageLedger;
-import io.quarkus.vertx.http.ManagementInterface;
 
 /**
  * {@code GET /api/v1/admin/usage} on the management port: tokens and cost per provider and model since start.
@@ -30,13 +28,6 @@ public class UsageEndpoint {
 
     public UsageEndpoint(UsageLedger ledger) {
         this.ledger = ledger;
-    }
-
-    void install(@Observes ManagementInterface management) {
-        management.router().get(PATH).handler(context -> context.response()
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store")
-                .end(render()));
     }
 
     String render() {

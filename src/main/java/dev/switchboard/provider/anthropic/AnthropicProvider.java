@@ -10,7 +10,7 @@ import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.OpenAiFormat;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
-import dev.switchboard.provider.StreamHead;
+import dev.switchboard.provider.UpstreamReplies;
 import dev.switchboard.provider.UpstreamTimeoutException;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
@@ -44,31 +44,21 @@ public final class AnthropicProvider implements Provider {
     @Override
     public Uni<Reply> send(Attempt attempt) {
         if (attempt.endpoint() != Endpoint.CHAT) {
-            return Uni.createFrom().item(new Reply.Complete(400, CONTENT_TYPE, OpenAiFormat.bytes(OpenAiFormat.error(
-                    "Provider '" + spec.name() + "' (type anthropic) serves only /v1/chat/completions.",
-                    "invalid_request_error", "unsupported_endpoint")), null));
+            return UpstreamReplies.unsupported(spec, "serves only /v1/chat/completions.");
         }
         JsonNode chat = OpenAiFormat.read(attempt.request().bytes());
         byte[] body = OpenAiFormat.bytes(AnthropicTranslation.request(chat, attempt.model(), attempt.maxTokens(),
                 attempt.stream()));
         long created = clock.instant().getEpochSecond();
         if (!attempt.stream()) {
-            return client.call(MESSAGES, body)
-                    .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
-                    .map(response -> response.status() / 100 == 2
-                            ? new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(
-                                    AnthropicTranslation.response(OpenAiFormat.readOrNull(response.body()), created)),
-                                    null)
-                            : error(response));
+            return UpstreamReplies.json(spec, client.call(MESSAGES, body),
+                    response -> new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(
+                            AnthropicTranslation.response(OpenAiFormat.readOrNull(response.body()), created)), null),
+                    AnthropicProvider::error);
         }
         AnthropicStream translator = new AnthropicStream(created, OpenAiFormat.includeUsage(chat));
-        return client.stream(MESSAGES, body)
-                .onItem().transformToUni(response -> response.isStream()
-                        ? StreamHead.split(response.events().onItem().transformToIterable(translator::translate),
-                                e -> !e.isComment() && !e.isError())
-                                .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
-                        : Uni.createFrom().item(error(response)))
-                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        return UpstreamReplies.stream(spec, client.stream(MESSAGES, body),
+                events -> events.onItem().transformToIterable(translator::translate), AnthropicProvider::error);
     }
 
     private static Reply error(UpstreamResponse response) {

@@ -10,7 +10,7 @@ import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.OpenAiFormat;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
-import dev.switchboard.provider.StreamHead;
+import dev.switchboard.provider.UpstreamReplies;
 import dev.switchboard.provider.UpstreamTimeoutException;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
@@ -54,38 +54,28 @@ public final class GeminiProvider implements Provider {
                 boolean batch = request.path("input").isArray();
                 boolean base64 = "base64".equals(request.path("encoding_format").asText());
                 int tokens = attempt.request().estimatedPromptTokens();
-                return client.call(base + (batch ? ":batchEmbedContents" : ":embedContent"),
-                        OpenAiFormat.bytes(GeminiTranslation.embedRequest(request, model)))
-                        .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
-                        .map(response -> response.status() / 100 == 2
-                                ? new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation.embedResponse(
-                                        OpenAiFormat.readOrNull(response.body()), model, base64, tokens)), null)
-                                : error(response));
+                return UpstreamReplies.json(spec, client.call(base + (batch ? ":batchEmbedContents" : ":embedContent"),
+                        OpenAiFormat.bytes(GeminiTranslation.embedRequest(request, model))),
+                        response -> new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation
+                                .embedResponse(OpenAiFormat.readOrNull(response.body()), model, base64, tokens)), null),
+                        GeminiProvider::error);
             }
             case COMPLETIONS -> {
-                return Uni.createFrom().item(new Reply.Complete(400, CONTENT_TYPE, OpenAiFormat.bytes(OpenAiFormat.error(
-                        "Provider '" + spec.name() + "' (type gemini) does not serve /v1/completions; use chat.",
-                        "invalid_request_error", "unsupported_endpoint")), null));
+                return UpstreamReplies.unsupported(spec, "does not serve /v1/completions; use chat.");
             }
             default -> {
                 byte[] body = OpenAiFormat.bytes(GeminiTranslation.request(request));
                 if (!attempt.stream()) {
-                    return client.call(base + ":generateContent", body)
-                            .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
-                            .map(response -> response.status() / 100 == 2
-                                    ? new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation.response(
-                                            OpenAiFormat.readOrNull(response.body()), model, id, created)), null)
-                                    : error(response));
+                    return UpstreamReplies.json(spec, client.call(base + ":generateContent", body),
+                            response -> new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation
+                                    .response(OpenAiFormat.readOrNull(response.body()), model, id, created)), null),
+                            GeminiProvider::error);
                 }
                 GeminiStream translator = new GeminiStream(id, model, created, OpenAiFormat.includeUsage(request));
-                return client.stream(base + ":streamGenerateContent?alt=sse", body)
-                        .onItem().transformToUni(response -> response.isStream()
-                                ? StreamHead.split(response.events().onItem().transformToIterable(translator::translate)
-                                        .onCompletion().continueWith(translator::finish),
-                                        e -> !e.isComment() && !e.isError())
-                                        .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
-                                : Uni.createFrom().item(error(response)))
-                        .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+                return UpstreamReplies.stream(spec, client.stream(base + ":streamGenerateContent?alt=sse", body),
+                        events -> events.onItem().transformToIterable(translator::translate)
+                                .onCompletion().continueWith(translator::finish),
+                        GeminiProvider::error);
             }
         }
     }

@@ -4,7 +4,7 @@ import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
-import dev.switchboard.provider.StreamHead;
+import dev.switchboard.provider.UpstreamReplies;
 import dev.switchboard.provider.UpstreamTimeoutException;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
@@ -33,17 +33,9 @@ public final class OpenAiProvider implements Provider {
     public Uni<Reply> send(Attempt attempt) {
         byte[] body = attempt.bodyForUpstream();
         String path = attempt.endpoint().path();
-        if (!attempt.stream()) {
-            return client.call(path, body)
-                    .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
-                    .map(OpenAiProvider::complete);
-        }
-        return client.stream(path, body)
-                .onItem().transformToUni(response -> response.isStream()
-                        ? StreamHead.split(response.events(), e -> !e.isComment())
-                                .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
-                        : Uni.createFrom().item(complete(response)))
-                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        return attempt.stream()
+                ? UpstreamReplies.stream(spec, client.stream(path, body), events -> events, OpenAiProvider::complete)
+                : UpstreamReplies.json(spec, client.call(path, body), OpenAiProvider::complete, OpenAiProvider::complete);
     }
 
     private static Reply complete(UpstreamResponse response) {

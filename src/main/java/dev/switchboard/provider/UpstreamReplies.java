@@ -1,0 +1,48 @@
+package dev.switchboard.provider;
+
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.schema.SseEvent;
+import dev.switchboard.upstream.UpstreamResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * How every HTTP adapter turns an upstream answer into a {@link Reply}: the provider's timeout, success or error
+ * translation, and for streams the split at the first data event (keep-alives and an error event before any data do
+ * not commit, so the router can still fail over).
+ */
+public final class UpstreamReplies {
+
+    private UpstreamReplies() {
+    }
+
+    /** A JSON call: a 2xx answer through {@code success}, any other through {@code error}. */
+    public static Uni<Reply> json(ProviderSpec spec, Uni<UpstreamResponse> call, Function<UpstreamResponse, Reply> success,
+            Function<UpstreamResponse, Reply> error) {
+        return call.ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
+                .map(response -> response.status() / 100 == 2 ? success.apply(response) : error.apply(response));
+    }
+
+    /**
+     * A streaming call: an accepted stream's events through {@code translate} (event by event), any other answer
+     * through {@code error}. The timeout bounds the wait for the first data event.
+     */
+    public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call, UnaryOperator<Multi<SseEvent>> translate,
+            Function<UpstreamResponse, Reply> error) {
+        return call.onItem().transformToUni(response -> response.isStream()
+                ? StreamHead.split(translate.apply(response.events()), e -> !e.isComment() && !e.isError())
+                        .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
+                : Uni.createFrom().item(error.apply(response)))
+                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
+    /** An OpenAI-shaped 400 for an operation this provider type does not serve. */
+    public static Uni<Reply> unsupported(ProviderSpec spec, String message) {
+        return Uni.createFrom().item(new Reply.Complete(400, "application/json", OpenAiFormat.bytes(OpenAiFormat.error(
+                "Provider '" + spec.name() + "' (type " + spec.type() + ") " + message, "invalid_request_error",
+                "unsupported_endpoint")), null));
+    }
+}
