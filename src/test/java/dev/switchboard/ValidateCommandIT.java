@@ -19,8 +19,11 @@ class ValidateCommandIT {
     }
 
     private static Result validate(String... files) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString(), "validate"));
+        String nativeImage = System.getProperty("native.image.path");
+        List<String> command = nativeImage != null && Files.isRegularFile(Path.of(nativeImage))
+                ? new ArrayList<>(List.of(nativeImage, "validate"))
+                : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        Path.of("target", "quarkus-app", "quarkus-run.jar").toString(), "validate"));
         command.addAll(List.of(files));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
