@@ -99,6 +99,21 @@ class StreamingTest {
     }
 
     @Test
+    void endsAStreamThatGoesSilentWithAnErrorEventAfterTheTimeout() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<Stream<String>> response = stream("stalls");
+
+        // the upstream sends two events, then nothing: after the provider's 500ms timeout the stream must end
+        List<String> data = response.body().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+
+        assertThat(data).hasSize(3);
+        JsonNode error = JSON.readTree(data.get(2)).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("stream_interrupted");
+        assertThat(error.path("message").asText()).contains("timed out");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
     void closingTheCallerConnectionClosesTheUpstreamStream() throws Exception {
         HttpResponse<Stream<String>> response = stream("held");
         Iterator<String> lines = response.body().iterator();

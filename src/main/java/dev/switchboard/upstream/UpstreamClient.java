@@ -128,7 +128,12 @@ public final class UpstreamClient implements AutoCloseable {
         SseLineParser parser = new SseLineParser();
         Multi<SseEvent> events = RecordParser.newDelimited("\n", response).toMulti()
                 .onItem().transformToIterable(line -> parser.line(line.toString()))
-                .onCancellation().invoke(request::reset);
+                // a stream that goes silent for the provider's timeout is broken (the connection's own idle timeout
+                // does not fire once the response has started)
+                .ifNoItem().after(spec.timeout()).failWith(() -> new java.util.concurrent.TimeoutException(
+                        "the stream from provider '" + spec.name() + "' was silent for " + spec.timeout().toMillis() + "ms"))
+                .onCancellation().invoke(request::reset)
+                .onFailure().invoke(failure -> request.reset());
         return Uni.createFrom().item(new UpstreamResponse(200, contentType, null, retryAfter, events));
     }
 

@@ -90,6 +90,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       streamer:
                         type: openai
                         base-url: http://127.0.0.1:%7$d/v1
+                      streamer-impatient:
+                        type: openai
+                        base-url: http://127.0.0.1:%7$d/v1
+                        timeout: 500ms
                       cb-open:
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1
@@ -138,6 +142,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       held:
                         targets:
                           - { provider: streamer, model: held }
+                      stalls:
+                        targets:
+                          - { provider: streamer-impatient, model: held }
                       breaks:
                         targets:
                           - { provider: streamer, model: break }
