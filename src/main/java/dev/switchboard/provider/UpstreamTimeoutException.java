@@ -2,11 +2,14 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.ProviderSpec;
 
-/** A provider did not answer within its {@code timeout}. */
-public final class UpstreamTimeoutException extends RuntimeException {
+/**
+ * A provider did not answer within its {@code timeout}. A {@link java.util.concurrent.TimeoutException}, so failure
+ * classification needs no import of this package.
+ */
+public final class UpstreamTimeoutException extends java.util.concurrent.TimeoutException {
 
     public UpstreamTimeoutException(String message) {
-        super(message, null, false, false);
+        super(message);
     }
 
     public static UpstreamTimeoutException of(ProviderSpec spec) {

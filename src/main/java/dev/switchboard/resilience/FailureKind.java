@@ -8,8 +8,6 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.ws.rs.ProcessingException;
 
-import dev.switchboard.provider.UpstreamTimeoutException;
-
 /** Why an attempt failed. Every kind fails over to the next target. */
 public enum FailureKind {
     /** The connection could not be opened (refused, unreachable, unknown host, connect timeout). */
@@ -34,7 +32,7 @@ public enum FailureKind {
     /** Classifies a transport failure. */
     public static FailureKind of(Throwable failure) {
         Throwable t = unwrap(failure);
-        if (t instanceof UpstreamTimeoutException || t instanceof TimeoutException) {
+        if (t instanceof TimeoutException) {
             return TIMEOUT;
         }
         if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
