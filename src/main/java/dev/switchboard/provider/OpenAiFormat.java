@@ -98,6 +98,41 @@ public final class OpenAiFormat {
         return new String[] { url.substring(5, semicolon), url.substring(comma + 1) };
     }
 
+    /** Copies a numeric field under another name, when the caller set it. */
+    public static void copyNumber(JsonNode from, String key, ObjectNode to, String as) {
+        if (from.path(key).isNumber()) {
+            to.set(as, from.get(key));
+        }
+    }
+
+    /** The URL of an {@code image_url} content part (a string, or an object with {@code url}). */
+    public static String imageUrl(JsonNode part) {
+        JsonNode image = part.path("image_url");
+        return image.isTextual() ? image.asText() : image.path("url").asText();
+    }
+
+    /** The parsed data of a server-sent event, or null when it is not JSON. */
+    public static JsonNode data(SseEvent event) {
+        return readOrNull(event.data().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Adds {@code items} as a turn of {@code role} (under {@code field}) to {@code turns}, merged into the previous
+     * turn when that has the same role: APIs that require alternating roles get consecutive turns joined.
+     */
+    public static void appendTurn(ArrayNode turns, String role, String field, ArrayNode items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        JsonNode last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
+        if (last != null && role.equals(last.path("role").asText())) {
+            ((ArrayNode) last.get(field)).addAll(items);
+        } else {
+            ObjectNode turn = turns.addObject().put("role", role);
+            turn.set(field, items);
+        }
+    }
+
     /** A chat completion with one choice. */
     public static ObjectNode completion(String id, long created, String model, ObjectNode message, String finishReason,
             ObjectNode usage) {

@@ -39,7 +39,7 @@ public final class AnthropicStream {
         if (event.isComment()) {
             return List.of(event);
         }
-        JsonNode data = OpenAiFormat.readOrNull(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode data = OpenAiFormat.data(event);
         if (data == null) {
             return List.of();
         }

@@ -36,14 +36,14 @@ public final class AnthropicTranslation {
                     }
                     system.append(OpenAiFormat.text(message.path("content")));
                 }
-                case "assistant" -> append(messages, "assistant", assistantBlocks(message));
+                case "assistant" -> OpenAiFormat.appendTurn(messages, "assistant", "content", assistantBlocks(message));
                 case "tool" -> {
                     ObjectNode result = OpenAiFormat.object().put("type", "tool_result")
                             .put("tool_use_id", message.path("tool_call_id").asText());
                     result.put("content", OpenAiFormat.text(message.path("content")));
-                    append(messages, "user", OpenAiFormat.array().add(result));
+                    OpenAiFormat.appendTurn(messages, "user", "content", OpenAiFormat.array().add(result));
                 }
-                default -> append(messages, "user", userBlocks(message.path("content")));
+                default -> OpenAiFormat.appendTurn(messages, "user", "content", userBlocks(message.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -71,8 +71,8 @@ public final class AnthropicTranslation {
                 out.set("tool_choice", choice);
             }
         }
-        copyNumber(chat, "temperature", out, "temperature");
-        copyNumber(chat, "top_p", out, "top_p");
+        OpenAiFormat.copyNumber(chat, "temperature", out, "temperature");
+        OpenAiFormat.copyNumber(chat, "top_p", out, "top_p");
         ArrayNode stops = OpenAiFormat.stops(chat);
         if (!stops.isEmpty()) {
             out.set("stop_sequences", stops);
@@ -100,12 +100,6 @@ public final class AnthropicTranslation {
         return null;
     }
 
-    private static void copyNumber(JsonNode from, String key, ObjectNode to, String as) {
-        if (from.path(key).isNumber()) {
-            to.set(as, from.get(key));
-        }
-    }
-
     private static ArrayNode userBlocks(JsonNode content) {
         ArrayNode blocks = OpenAiFormat.array();
         if (content.isTextual()) {
@@ -117,8 +111,7 @@ public final class AnthropicTranslation {
             if (type.equals("text")) {
                 blocks.addObject().put("type", "text").put("text", part.path("text").asText());
             } else if (type.equals("image_url")) {
-                String url = part.path("image_url").isTextual() ? part.path("image_url").asText()
-                        : part.path("image_url").path("url").asText();
+                String url = OpenAiFormat.imageUrl(part);
                 String[] data = OpenAiFormat.dataUrl(url);
                 ObjectNode source = blocks.addObject().put("type", "image").putObject("source");
                 if (data != null) {
@@ -145,20 +138,6 @@ public final class AnthropicTranslation {
             use.set("input", input != null && input.isObject() ? input : OpenAiFormat.object());
         }
         return blocks;
-    }
-
-    /** Adds blocks as a turn of {@code role}, merged into the previous turn when it has the same role. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        JsonNode last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        if (last != null && role.equals(last.path("role").asText())) {
-            ((ArrayNode) last.get("content")).addAll(blocks);
-        } else {
-            ObjectNode turn = messages.addObject().put("role", role);
-            turn.set("content", blocks);
-        }
     }
 
     /** The OpenAI chat completion for a Messages response. */

@@ -52,7 +52,7 @@ public final class GeminiTranslation {
                         ObjectNode functionCall = parts.addObject().putObject("functionCall").put("name", name);
                         functionCall.set("args", args != null && args.isObject() ? args : OpenAiFormat.object());
                     }
-                    append(contents, "model", parts);
+                    OpenAiFormat.appendTurn(contents, "model", "parts", parts);
                 }
                 case "tool" -> {
                     String content = OpenAiFormat.text(message.path("content"));
@@ -68,9 +68,9 @@ public final class GeminiTranslation {
                     functionResponse.set("response", response);
                     ArrayNode parts = OpenAiFormat.array();
                     parts.addObject().set("functionResponse", functionResponse);
-                    append(contents, "user", parts);
+                    OpenAiFormat.appendTurn(contents, "user", "parts", parts);
                 }
-                default -> append(contents, "user", userParts(message.path("content")));
+                default -> OpenAiFormat.appendTurn(contents, "user", "parts", userParts(message.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -94,12 +94,12 @@ public final class GeminiTranslation {
             }
         }
         ObjectNode generation = OpenAiFormat.object();
-        copyNumber(chat, "temperature", generation, "temperature");
-        copyNumber(chat, "top_p", generation, "topP");
-        copyNumber(chat, "n", generation, "candidateCount");
-        copyNumber(chat, "seed", generation, "seed");
-        copyNumber(chat, "presence_penalty", generation, "presencePenalty");
-        copyNumber(chat, "frequency_penalty", generation, "frequencyPenalty");
+        OpenAiFormat.copyNumber(chat, "temperature", generation, "temperature");
+        OpenAiFormat.copyNumber(chat, "top_p", generation, "topP");
+        OpenAiFormat.copyNumber(chat, "n", generation, "candidateCount");
+        OpenAiFormat.copyNumber(chat, "seed", generation, "seed");
+        OpenAiFormat.copyNumber(chat, "presence_penalty", generation, "presencePenalty");
+        OpenAiFormat.copyNumber(chat, "frequency_penalty", generation, "frequencyPenalty");
         int max = OpenAiFormat.maxTokens(chat);
         if (max > 0) {
             generation.put("maxOutputTokens", max);
@@ -134,12 +134,6 @@ public final class GeminiTranslation {
         return null;
     }
 
-    private static void copyNumber(JsonNode from, String key, ObjectNode to, String as) {
-        if (from.path(key).isNumber()) {
-            to.set(as, from.get(key));
-        }
-    }
-
     private static ArrayNode userParts(JsonNode content) {
         ArrayNode parts = OpenAiFormat.array();
         if (content.isTextual()) {
@@ -151,8 +145,7 @@ public final class GeminiTranslation {
             if (type.equals("text")) {
                 parts.addObject().put("text", part.path("text").asText());
             } else if (type.equals("image_url")) {
-                String url = part.path("image_url").isTextual() ? part.path("image_url").asText()
-                        : part.path("image_url").path("url").asText();
+                String url = OpenAiFormat.imageUrl(part);
                 String[] data = OpenAiFormat.dataUrl(url);
                 if (data != null) {
                     parts.addObject().putObject("inlineData").put("mimeType", data[0]).put("data", data[1]);
@@ -176,19 +169,6 @@ public final class GeminiTranslation {
             return "image/gif";
         }
         return "image/jpeg";
-    }
-
-    private static void append(ArrayNode contents, String role, ArrayNode parts) {
-        if (parts.isEmpty()) {
-            return;
-        }
-        JsonNode last = contents.isEmpty() ? null : contents.get(contents.size() - 1);
-        if (last != null && role.equals(last.path("role").asText())) {
-            ((ArrayNode) last.get("parts")).addAll(parts);
-        } else {
-            ObjectNode content = contents.addObject().put("role", role);
-            content.set("parts", parts);
-        }
     }
 
     /** The OpenAI chat completion for a {@code generateContent} response (its first candidate). */
