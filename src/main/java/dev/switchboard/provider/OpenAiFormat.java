@@ -133,6 +133,21 @@ public final class OpenAiFormat {
         }
     }
 
+    /** The assistant message of a completion: its text (null when only tool calls), tool calls if any. */
+    public static ObjectNode assistantMessage(CharSequence text, ArrayNode calls) {
+        ObjectNode message = NODES.objectNode().put("role", "assistant");
+        if (text.isEmpty() && !calls.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text.toString());
+        }
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", calls);
+        }
+        message.putNull("refusal");
+        return message;
+    }
+
     /** A chat completion with one choice. */
     public static ObjectNode completion(String id, long created, String model, ObjectNode message, String finishReason,
             ObjectNode usage) {

@@ -39,6 +39,11 @@ public final class UpstreamReplies {
                 .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
     }
 
+    /** A probe's status, failed after the provider's timeout. */
+    public static Uni<Integer> probe(ProviderSpec spec, Uni<Integer> call) {
+        return call.ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    }
+
     /** An OpenAI-shaped 400 for an operation this provider type does not serve. */
     public static Uni<Reply> unsupported(ProviderSpec spec, String message) {
         return Uni.createFrom().item(new Reply.Complete(400, "application/json", OpenAiFormat.bytes(OpenAiFormat.error(

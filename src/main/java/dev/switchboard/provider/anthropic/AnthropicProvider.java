@@ -11,7 +11,6 @@ import dev.switchboard.provider.OpenAiFormat;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.UpstreamReplies;
-import dev.switchboard.provider.UpstreamTimeoutException;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
@@ -68,8 +67,7 @@ public final class AnthropicProvider implements Provider {
 
     @Override
     public Uni<Integer> probe(String path) {
-        return client.get(path != null ? path : "/v1/models")
-                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        return UpstreamReplies.probe(spec, client.get(path != null ? path : "/v1/models"));
     }
 
     @Override

@@ -154,16 +154,7 @@ public final class AnthropicTranslation {
                 }
             }
         }
-        ObjectNode reply = OpenAiFormat.object().put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            reply.putNull("content");
-        } else {
-            reply.put("content", text.toString());
-        }
-        if (!calls.isEmpty()) {
-            reply.set("tool_calls", calls);
-        }
-        reply.putNull("refusal");
+        ObjectNode reply = OpenAiFormat.assistantMessage(text, calls);
         return OpenAiFormat.completion(message.path("id").asText(), created, message.path("model").asText(), reply,
                 finishReason(message.path("stop_reason").asText(null)), usage(message.path("usage")));
     }

@@ -184,16 +184,7 @@ public final class GeminiTranslation {
                         part.path("functionCall").path("name").asText(), part.path("functionCall").path("args").toString()));
             }
         }
-        ObjectNode message = OpenAiFormat.object().put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        message.putNull("refusal");
+        ObjectNode message = OpenAiFormat.assistantMessage(text, calls);
         return OpenAiFormat.completion(id, created, response.path("modelVersion").asText(model), message,
                 finishReason(candidate.path("finishReason").asText(null), !calls.isEmpty()),
                 usage(response.path("usageMetadata")));

@@ -5,7 +5,6 @@ import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.UpstreamReplies;
-import dev.switchboard.provider.UpstreamTimeoutException;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
@@ -44,8 +43,7 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public Uni<Integer> probe(String path) {
-        return client.get(path != null ? path : "/models").ifNoItem().after(spec.timeout())
-                .failWith(() -> UpstreamTimeoutException.of(spec));
+        return UpstreamReplies.probe(spec, client.get(path != null ? path : "/models"));
     }
 
     @Override
