@@ -42,12 +42,21 @@ class ActiveProbeTest {
         return providers.stream().filter(p -> "probed".equals(p.get("name"))).findFirst().orElseThrow();
     }
 
+    private double healthCheckFailures() throws Exception {
+        URL metrics = new URL(readiness.getProtocol(), readiness.getHost(), readiness.getPort(), "/q/metrics");
+        String exposition = given().accept("text/plain").get(metrics).asString();
+        return exposition.lines().filter(l -> l.startsWith("switchboard_routing_health_check_failures_total{")
+                && l.contains("provider=\"probed\"")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String chat() {
         return given().contentType(ContentType.JSON).body("{\"model\":\"probed\",\"messages\":[]}")
                 .post("/v1/chat/completions").then().statusCode(200).extract().header("x-switchboard-provider");
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aFailingProbeMarksTheProviderDownAndAPassingOneLetsItBackIn() throws Exception {
         FakeProviders.secondary.resetAll();
         Stubs.answers(FakeProviders.secondary);
@@ -58,7 +67,14 @@ class ActiveProbeTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> "down".equals(probed().get("status")));
         assertThat(chat()).isEqualTo("secondary");
-        assertThat((String) probed().get("last_error")).contains("probe GET /models answered HTTP 503");
+        // the probe's verdict is its own signal: shown and counted, but real traffic's success rate is untouched
+        Map<String, Object> probe = (Map<String, Object>) probed().get("probe");
+        assertThat(probe).containsEntry("status", "failing");
+        assertThat((String) probe.get("last_error")).contains("probe GET /models answered HTTP 503");
+        assertThat(((Number) probe.get("failures")).intValue()).isPositive();
+        assertThat(probed().get("last_error")).isNull();
+        assertThat(((Number) probed().get("success_rate")).doubleValue()).isEqualTo(1.0);
+        assertThat(healthCheckFailures()).isPositive();
 
         // probes are zero-token GETs of the model list, never a completion
         List<ServeEvent> seen = FakeProviders.probed.getAllServeEvents();

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.switchboard.routing.OpenAiErrors;
+import dev.switchboard.schema.openai.OpenAiErrors;
 
 /** Every exception that reaches the REST layer becomes an OpenAI-shaped JSON error; never a stack trace or HTML. */
 public class ErrorMappers {

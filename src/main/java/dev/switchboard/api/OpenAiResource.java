@@ -7,9 +7,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
-import dev.switchboard.provider.Endpoint;
 import dev.switchboard.routing.ProxyResponse;
 import dev.switchboard.routing.Router;
+import dev.switchboard.schema.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
-import dev.switchboard.routing.PolicyStatus;
+import dev.switchboard.schema.Json;
 
 /**
  * {@code GET /api/v1/admin/policy} on the management port: the active policy's source, hash, load time and effective
@@ -24,24 +24,19 @@ public class PolicyEndpoint {
 
     public static final String PATH = "/api/v1/admin/policy";
     private static final String REDACTED = "(redacted)";
-    // modules registered explicitly: ServiceLoader discovery is not reliable in a native image
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PolicyState policies;
-    private final PolicyStatus status;
 
-    public PolicyEndpoint(PolicyState policies, PolicyStatus status) {
+    public PolicyEndpoint(PolicyState policies) {
         this.policies = policies;
-        this.status = status;
     }
 
     String render() {
         ObjectNode root = JSON.createObjectNode();
         ActivePolicy policy = policies.current().orElse(null);
         if (policy != null) {
-            root.put("source", policy.source()).put("demo", policy.demo()).put("hash", status.activeHash())
+            root.put("source", policy.source()).put("demo", policy.demo()).put("hash", policies.activeHash())
                     .put("loaded_at", policy.loadedAt().toString());
             ObjectNode effective = root.putObject("effective");
             effective.set("routes", JSON.valueToTree(policy.table().routes()));
@@ -54,7 +49,7 @@ public class PolicyEndpoint {
             effective.put("allow_pinning", policy.table().allowPinning());
             effective.put("readiness", policy.table().readiness());
         }
-        PolicyStatus.Failure failure = status.lastFailure();
+        PolicyState.Failure failure = policies.lastFailure();
         if (failure == null) {
             root.putNull("last_failure");
         } else {

@@ -10,10 +10,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.switchboard.model.Route;
+import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
-import dev.switchboard.routing.PolicyStatus;
-import dev.switchboard.routing.ProviderState;
 
 /**
  * Readiness, gated by the policy's {@code readiness} mode: {@code policy} (the default: ready once a valid policy is
@@ -26,11 +25,9 @@ import dev.switchboard.routing.ProviderState;
 public class PolicyReadiness implements HealthCheck {
 
     private final PolicyState policies;
-    private final PolicyStatus status;
 
-    public PolicyReadiness(PolicyState policies, PolicyStatus status) {
+    public PolicyReadiness(PolicyState policies) {
         this.policies = policies;
-        this.status = status;
     }
 
     @Override
@@ -46,10 +43,10 @@ public class PolicyReadiness implements HealthCheck {
                 .withData("demo", policy.demo())
                 .withData("routes", policy.table().routes().size())
                 .withData("loaded_at", policy.loadedAt().toString());
-        if (status.activeHash() != null) {
-            response.withData("policy_hash", status.activeHash());
+        if (policies.activeHash() != null) {
+            response.withData("policy_hash", policies.activeHash());
         }
-        PolicyStatus.Failure failure = status.lastFailure();
+        PolicyState.Failure failure = policies.lastFailure();
         if (failure != null) {
             response.withData("last_reload_failure", failure.at() + " sha256 " + failure.hash() + ": "
                     + String.join("; ", failure.problems()));

@@ -5,7 +5,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.resilience.ProviderHealth;
-import dev.switchboard.routing.ProviderState;
+import dev.switchboard.resilience.ProviderState;
 
 /** How a provider's state is shown to operators: the same words in readiness data and the admin API. */
 final class ProviderView {
@@ -35,11 +35,18 @@ final class ProviderView {
                 .put("requests", health.requests())
                 .put("in_flight", health.inFlight())
                 .put("last_error", health.lastError());
-        if (health.lastErrorAt() > 0) {
-            node.put("last_error_at", java.time.Instant.ofEpochMilli(health.lastErrorAt()).toString());
+        node.put("last_error_at", instant(health.lastErrorAt()));
+        if (Boolean.TRUE.equals(state.spec().health().probe())) {
+            ProviderHealth.Probe probe = health.probe();
+            node.putObject("probe").put("status", probe.status()).put("failures", probe.failures())
+                    .put("last_error", probe.lastError()).put("last_at", instant(probe.lastAt()));
         } else {
-            node.putNull("last_error_at");
+            node.putNull("probe");
         }
+    }
+
+    private static String instant(long epochMillis) {
+        return epochMillis > 0 ? java.time.Instant.ofEpochMilli(epochMillis).toString() : null;
     }
 
     /** The one-line summary used in readiness data. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.routing.PolicyState;
+import dev.switchboard.schema.Json;
 
 /**
  * {@code GET /api/v1/admin/router/health} on the management port: every provider's status, breaker state, latency,
@@ -17,7 +18,7 @@ public class RouterHealthEndpoint {
 
     public static final String PATH = "/api/v1/admin/router/health";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PolicyState policies;
 

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.routing.UsageLedger;
+import dev.switchboard.schema.Json;
+import dev.switchboard.usage.UsageLedger;
 
 /**
  * {@code GET /api/v1/admin/usage} on the management port: tokens and cost per provider and model since start.
@@ -20,9 +21,8 @@ public class UsageEndpoint {
 
     public static final String PATH = "/api/v1/admin/usage";
 
-    /** Costs as plain decimals (0.0000001, not 1E-7). */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    /** Costs as plain decimals (0.0000001, not 1E-7), as the shared configuration writes them. */
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final UsageLedger ledger;
 

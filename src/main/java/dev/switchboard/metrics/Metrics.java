@@ -87,22 +87,30 @@ public class Metrics {
     /**
      * One attempt ended.
      *
-     * @param outcome success, 4xx, 5xx, 429, timeout, connect or broken
-     * @param duration time to the answer (to the first event for streams)
-     * @param stream whether {@code duration} is a time to first token
+     * @param outcome success, 4xx, 429, 5xx, timeout, connect, broken or malformed
+     * @param duration the whole attempt: to the answer, or for a stream to its last event
+     * @param streamed whether it was a stream that started (its time to first token was recorded apart)
      */
-    public void attempt(String provider, String model, String outcome, Duration duration, boolean stream) {
+    public void attempt(String provider, String model, String outcome, Duration duration, boolean streamed) {
         Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
                 .tags("provider", provider, "model", model, "outcome", outcome).register(registry).increment();
-        Timer.builder(stream ? PROVIDER_TTFT : PROVIDER_REQUEST_DURATION)
-                .description(stream ? "Time to first token of streams" : "Duration of non-streaming attempts")
-                .tags("provider", provider, "model", model).publishPercentileHistogram()
-                .register(registry).record(duration);
+        if (!streamed) {
+            Timer.builder(PROVIDER_REQUEST_DURATION).description("Duration of non-streaming attempts")
+                    .tags("provider", provider, "model", model).publishPercentileHistogram()
+                    .register(registry).record(duration);
+        }
         // Prometheus needs one set of label names per metric, so successes carry error.type="none"
         Tags genAi = Tags.of("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.operation.name",
                 "chat", "error.type", "success".equals(outcome) || "4xx".equals(outcome) ? "none" : outcome);
         Timer.builder(GEN_AI_OPERATION_DURATION).description("GenAI operation duration").tags(genAi)
                 .publishPercentileHistogram().register(registry).record(duration);
+    }
+
+    /** A stream's first event arrived after {@code duration}. */
+    public void firstToken(String provider, String model, Duration duration) {
+        Timer.builder(PROVIDER_TTFT).description("Time to first token of streams")
+                .tags("provider", provider, "model", model).publishPercentileHistogram()
+                .register(registry).record(duration);
     }
 
     /** Tokens of one answer. */

@@ -1,5 +1,5 @@
 /**
- * Pure policy decisions: turning the validated YAML shape into the routing table. No CDI; I/O only through the
- * secret source the caller passes in.
+ * Pure decisions, no CDI and no I/O: admission of a request (tenant, route, candidates, traits, session), and the
+ * compiler from validated config to the routing table.
  */
 package dev.switchboard.policy;

@@ -1,6 +1,8 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.RequestBody;
 
 /**
  * One try of a request against one provider.

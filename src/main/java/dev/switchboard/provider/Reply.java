@@ -1,11 +1,13 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.schema.SseEvent;
+import dev.switchboard.schema.Usage;
 import io.smallrye.mutiny.Multi;
 
 /**
- * What one attempt got back from a provider, already in OpenAI's format. Transport failures (refused, reset, timed
- * out) are not replies: they fail the attempt's {@code Uni}.
+ * What one attempt got back from a provider, already in OpenAI's format, with the usage the adapter read while
+ * translating it. Transport failures (refused, reset, timed out) and answers that do not parse are not replies: they
+ * fail the attempt's {@code Uni}.
  */
 public sealed interface Reply {
 
@@ -16,15 +18,23 @@ public sealed interface Reply {
      * A whole response: a JSON body, or an error of any status.
      *
      * @param retryAfter the upstream's Retry-After header, or null
+     * @param usage the answer's token counts as the provider reported them, or null (errors, or none reported)
      */
-    record Complete(int status, String contentType, byte[] body, String retryAfter) implements Reply {
+    record Complete(int status, String contentType, byte[] body, String retryAfter, Usage usage) implements Reply {
+
+        /** An answer with no usage: an error, or a body that reports none. */
+        public static Complete of(int status, String contentType, byte[] body, String retryAfter) {
+            return new Complete(status, contentType, body, retryAfter, null);
+        }
     }
 
     /**
      * A stream that has started: its first data event has arrived (failover is no longer possible), and the rest
      * follows. The rest must be subscribed exactly once, or cancelled, to release the upstream connection.
+     *
+     * @param usage filled by the adapter as the events pass: read it once the stream has ended
      */
-    record Stream(SseEvent first, Multi<SseEvent> rest) implements Reply {
+    record Stream(SseEvent first, Multi<SseEvent> rest, StreamUsage usage) implements Reply {
 
         @Override
         public int status() {

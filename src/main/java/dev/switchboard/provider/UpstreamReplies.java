@@ -1,10 +1,11 @@
 package dev.switchboard.provider;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.schema.SseEvent;
+import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +13,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * How every HTTP adapter turns an upstream answer into a {@link Reply}: the provider's timeout, success or error
  * translation, and for streams the split at the first data event (keep-alives and an error event before any data do
- * not commit, so the router can still fail over).
+ * not commit, so the router can still fail over). A success translation that throws (an answer that does not parse)
+ * fails the attempt.
  */
 public final class UpstreamReplies {
 
@@ -27,16 +29,19 @@ public final class UpstreamReplies {
     }
 
     /**
-     * A streaming call: an accepted stream's events through {@code translate} (event by event), any other answer
-     * through {@code error}. The timeout bounds the wait for the first data event.
+     * A streaming call: an accepted stream's events through {@code translate} (event by event, reporting usage as it
+     * goes), any other answer through {@code error}. The timeout bounds the wait for the first data event.
      */
-    public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call, UnaryOperator<Multi<SseEvent>> translate,
-            Function<UpstreamResponse, Reply> error) {
-        return call.onItem().transformToUni(response -> response.isStream()
-                ? StreamHead.split(translate.apply(response.events()), e -> !e.isComment() && !e.isError())
-                        .map(split -> (Reply) new Reply.Stream(split.first(), split.rest()))
-                : Uni.createFrom().item(error.apply(response)))
-                .ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+    public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call,
+            BiFunction<Multi<SseEvent>, StreamUsage, Multi<SseEvent>> translate, Function<UpstreamResponse, Reply> error) {
+        return call.onItem().transformToUni(response -> {
+            if (!response.isStream()) {
+                return Uni.createFrom().item(error.apply(response));
+            }
+            StreamUsage usage = new StreamUsage();
+            return StreamHead.split(translate.apply(response.events(), usage), e -> !e.isComment() && !e.isError())
+                    .map(split -> (Reply) new Reply.Stream(split.first(), split.rest(), usage));
+        }).ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
     }
 
     /** A probe's status, failed after the provider's timeout. */
@@ -46,8 +51,8 @@ public final class UpstreamReplies {
 
     /** An OpenAI-shaped 400 for an operation this provider type does not serve. */
     public static Uni<Reply> unsupported(ProviderSpec spec, String message) {
-        return Uni.createFrom().item(new Reply.Complete(400, "application/json", OpenAiFormat.bytes(OpenAiFormat.error(
-                "Provider '" + spec.name() + "' (type " + spec.type() + ") " + message, "invalid_request_error",
-                "unsupported_endpoint")), null));
+        return Uni.createFrom().item(Reply.Complete.of(400, "application/json", OpenAiErrors.body(
+                "Provider '" + spec.name() + "' (type " + spec.type() + ") " + message,
+                OpenAiErrors.INVALID_REQUEST, "unsupported_endpoint"), null));
     }
 }

@@ -1,4 +1,5 @@
 /**
- * Loading the policy: find the file (or the built-in demo), read, validate fully, build providers, swap atomically.
+ * Loading the policy in stages (read the file → parse → validate → build → swap, keeping the last good one), the
+ * provider adapters across versions, hot reload, and the {@code validate} command.
  */
 package dev.switchboard.reload;

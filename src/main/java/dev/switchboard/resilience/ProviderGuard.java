@@ -2,8 +2,6 @@ package dev.switchboard.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -120,7 +118,7 @@ public final class ProviderGuard {
      * {@code max-pause}, or {@code default-pause} when absent or unreadable.
      */
     public void throttled(String retryAfter) {
-        Duration pause = parseRetryAfter(retryAfter);
+        Duration pause = RetryAfter.parse(retryAfter, clock);
         if (pause == null) {
             pause = rateLimit.defaultPause();
         }
@@ -130,23 +128,6 @@ public final class ProviderGuard {
         long until = clock.millis() + pause.toMillis();
         if (until > pausedUntil) {
             pausedUntil = until;
-        }
-    }
-
-    private Duration parseRetryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                long at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
-                        .toEpochMilli();
-                return Duration.ofMillis(Math.max(0, at - clock.millis()));
-            } catch (RuntimeException notDate) {
-                return null;
-            }
         }
     }
 

@@ -5,11 +5,14 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.switchboard.config.HealthConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
 /**
  * Passive health of one provider, from real traffic: success rate and latency as moving averages, p50/p95 latency
- * over the last {@value #WINDOW} answers, time to first token of streams, the last error and requests in flight.
- * Thread-safe; writers serialize on the instance, readers take a {@link Snapshot}.
+ * over the last {@value #WINDOW} answers, time to first token of streams, the last error and requests in flight. One
+ * sample per attempt, taken when it ends (a stream when its last event passed, or it broke). Active-probe results are
+ * kept apart and never move the success rate of real traffic. Thread-safe; writers serialize on the instance, readers
+ * take a {@link Snapshot}.
  */
 public final class ProviderHealth {
 
@@ -28,6 +31,10 @@ public final class ProviderHealth {
     private double ttftMs;
     private String lastError;
     private long lastErrorAt;
+    private String probeStatus = "unknown";
+    private long probeFailures;
+    private String lastProbeError;
+    private long lastProbeAt;
 
     public ProviderHealth(HealthConfig thresholds, Clock clock) {
         this.thresholds = thresholds;
@@ -42,7 +49,7 @@ public final class ProviderHealth {
         inFlight.decrementAndGet();
     }
 
-    /** An answer (or, for a stream, its first event) arrived after {@code nanos}. */
+    /** An attempt succeeded; {@code nanos} is its latency (for a stream, the time to its first event). */
     public synchronized void answered(long nanos, boolean stream) {
         double ms = nanos / 1e6;
         if (stream) {
@@ -64,16 +71,30 @@ public final class ProviderHealth {
         lastErrorAt = clock.millis();
     }
 
+    /** An active probe passed. */
+    public synchronized void probePassed() {
+        probeStatus = "passing";
+        lastProbeAt = clock.millis();
+    }
+
+    /** An active probe failed. {@code error} must hold no secret. */
+    public synchronized void probeFailed(String error) {
+        probeStatus = "failing";
+        probeFailures++;
+        lastProbeError = error;
+        lastProbeAt = clock.millis();
+    }
+
     /**
      * {@code down} when the guard skips the provider (breaker open or 429 pause), {@code degraded} when its breaker is
      * half-open or its success rate or latency is past the thresholds, else {@code healthy}.
      */
     public String status(ProviderGuard guard) {
-        if (guard.paused() || guard.state() == io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN) {
+        if (guard.paused() || guard.state() == CircuitBreakerState.OPEN) {
             return "down";
         }
         Snapshot s = snapshot();
-        if (guard.state() == io.smallrye.faulttolerance.api.CircuitBreakerState.HALF_OPEN
+        if (guard.state() == CircuitBreakerState.HALF_OPEN
                 || s.requests() > 0 && (s.successRate() < thresholds.degradedSuccessRate()
                         || s.latencyMs() > thresholds.degradedLatency().toMillis())) {
             return "degraded";
@@ -85,7 +106,7 @@ public final class ProviderHealth {
         long[] sorted = Arrays.copyOf(window, windowSize);
         Arrays.sort(sorted);
         return new Snapshot(samples, successRate, latencyMs, percentile(sorted, 0.50), percentile(sorted, 0.95), ttftMs,
-                inFlight.get(), lastError, lastErrorAt);
+                inFlight.get(), lastError, lastErrorAt, new Probe(probeStatus, probeFailures, lastProbeError, lastProbeAt));
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -98,6 +119,13 @@ public final class ProviderHealth {
 
     /** A consistent view; latencies in milliseconds, {@code lastErrorAt} in epoch milliseconds (0: none). */
     public record Snapshot(long requests, double successRate, double latencyMs, double p50Ms, double p95Ms,
-            double ttftMs, int inFlight, String lastError, long lastErrorAt) {
+            double ttftMs, int inFlight, String lastError, long lastErrorAt, Probe probe) {
+    }
+
+    /**
+     * Active-probe results: {@code status} unknown (no probe ran yet), passing or failing; {@code lastAt} in epoch
+     * milliseconds (0: none).
+     */
+    public record Probe(String status, long failures, String lastError, long lastAt) {
     }
 }

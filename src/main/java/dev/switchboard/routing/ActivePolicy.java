@@ -9,6 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.strategy.TargetStatsRegistry;
 
 /**
  * One loaded policy version: its routing table, a live adapter for each provider, and each route's runtime state. A

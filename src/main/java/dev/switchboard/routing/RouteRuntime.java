@@ -9,14 +9,15 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.Target;
 import dev.switchboard.strategy.Plans;
-import dev.switchboard.strategy.RequestTraits;
 import dev.switchboard.strategy.Strategies;
 import dev.switchboard.strategy.Strategy;
 import dev.switchboard.strategy.StrategyContext;
 import dev.switchboard.strategy.TargetStats;
+import dev.switchboard.strategy.TargetStatsRegistry;
 
 /**
  * A route as it runs: its strategy instance (with the strategy's per-route state), its targets' live statistics and

@@ -2,6 +2,7 @@ package dev.switchboard.strategy;
 
 import java.util.List;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Target;
 
 /** {@code failover}: the targets in policy order: primary, secondary, and so on. */

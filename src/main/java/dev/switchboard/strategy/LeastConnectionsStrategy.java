@@ -2,6 +2,7 @@ package dev.switchboard.strategy;
 
 import java.util.List;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Target;
 
 /** {@code least-connections}: fewest requests in flight from this pod first; ties in policy order. */

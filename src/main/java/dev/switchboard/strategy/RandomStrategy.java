@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Target;
 
 /**

@@ -3,6 +3,7 @@ package dev.switchboard.strategy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Target;
 
 /** {@code round-robin}: strict rotation per route; the plan continues with the targets after the chosen one. */

@@ -28,12 +28,25 @@ public final class TargetStats {
         release();
     }
 
-    /** A stream's first event arrived after {@code latencyNanos}; the attempt stays in flight until it ends. */
-    public void firstToken(long latencyNanos) {
-        record(true, latencyNanos);
+    /**
+     * A stream's first event arrived after {@code latencyNanos}: its latency sample. The attempt stays in flight, and
+     * its success is counted, when it ends ({@link #streamEnded}).
+     */
+    public synchronized void firstToken(long latencyNanos) {
+        double ms = latencyNanos / 1_000_000d;
+        latencyMs = samples == 0 && latencyMs == 0 ? ms : latencyMs + ALPHA * (ms - latencyMs);
     }
 
-    /** A stream that started ends (for any reason). */
+    /** A stream that started ended: whole ({@code success}), or broken, stalled or malformed. */
+    public void streamEnded(boolean success) {
+        synchronized (this) {
+            successRate = samples == 0 ? (success ? 1.0 : 0.0) : successRate + ALPHA * ((success ? 1.0 : 0.0) - successRate);
+            samples++;
+        }
+        release();
+    }
+
+    /** An attempt ends without a verdict on the provider (the caller went away). */
     public void release() {
         inFlight.decrementAndGet();
     }

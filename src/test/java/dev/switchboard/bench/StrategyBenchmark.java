@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.Target;
-import dev.switchboard.strategy.RequestTraits;
 import dev.switchboard.strategy.Strategies;
 import dev.switchboard.strategy.Strategy;
 import dev.switchboard.strategy.StrategyContext;

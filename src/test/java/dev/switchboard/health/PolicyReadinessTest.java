@@ -14,12 +14,12 @@ import dev.switchboard.config.PolicyParser;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
 import dev.switchboard.policy.SecretSource;
+import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
-import dev.switchboard.routing.ProviderState;
-import dev.switchboard.routing.ProviderStates;
-import dev.switchboard.routing.TargetStatsRegistry;
 import dev.switchboard.strategy.Strategies;
+import dev.switchboard.strategy.TargetStatsRegistry;
 
 /** What gates readiness in each mode, and that the data shows every provider. */
 class PolicyReadinessTest {
@@ -55,8 +55,8 @@ class PolicyReadinessTest {
         }
         PolicyState policies = new PolicyState();
         policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
-                Instant.now()));
-        return new PolicyReadiness(policies, new dev.switchboard.routing.PolicyStatus()).call();
+                Instant.now()), "test-hash");
+        return new PolicyReadiness(policies).call();
     }
 
     @Test

@@ -22,6 +22,8 @@ import dev.switchboard.config.MockConfig;
 import dev.switchboard.config.RateLimitConfig;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.mock.MockProvider;
+import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.SseEvent;
 
 /** The mock answers in OpenAI's format and fails exactly as configured. */

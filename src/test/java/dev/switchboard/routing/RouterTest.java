@@ -22,10 +22,13 @@ import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
 import dev.switchboard.policy.SecretSource;
-import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.mock.MockProvider;
+import dev.switchboard.resilience.ProviderStates;
+import dev.switchboard.schema.Endpoint;
 import dev.switchboard.strategy.Strategies;
+import dev.switchboard.strategy.TargetStatsRegistry;
+import dev.switchboard.usage.UsageLedger;
 
 /**
  * Addressing, tenants and capability-aware routing through the real router, with in-process mock providers whose
@@ -113,7 +116,7 @@ class RouterTest {
         }
         PolicyState state = new PolicyState();
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
-                registry, "test", false, Instant.now()));
+                registry, "test", false, Instant.now()), "test-hash");
         Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         router = new Router(state, new UsageLedger(metrics), metrics);
     }
@@ -138,11 +141,11 @@ class RouterTest {
     }
 
     private static String provider(ProxyResponse response) {
-        return response.headers().get(Router.HEADER_PROVIDER).get(0);
+        return response.headers().get(ResponseHeaders.PROVIDER).get(0);
     }
 
     private static String model(ProxyResponse response) {
-        return response.headers().get(Router.HEADER_MODEL).get(0);
+        return response.headers().get(ResponseHeaders.MODEL).get(0);
     }
 
     private static JsonNode error(ProxyResponse response) throws Exception {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.Target;
 

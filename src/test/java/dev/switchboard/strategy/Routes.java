@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import dev.switchboard.model.RequestTraits;
 import dev.switchboard.model.Route;
 import dev.switchboard.model.Target;
 

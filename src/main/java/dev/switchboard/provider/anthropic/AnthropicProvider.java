@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Attempt;
-import dev.switchboard.provider.Endpoint;
-import dev.switchboard.provider.OpenAiFormat;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.UpstreamReplies;
+import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.schema.openai.OpenAiRequests;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
@@ -45,23 +47,30 @@ public final class AnthropicProvider implements Provider {
         if (attempt.endpoint() != Endpoint.CHAT) {
             return UpstreamReplies.unsupported(spec, "serves only /v1/chat/completions.");
         }
-        JsonNode chat = OpenAiFormat.read(attempt.request().bytes());
-        byte[] body = OpenAiFormat.bytes(AnthropicTranslation.request(chat, attempt.model(), attempt.maxTokens(),
+        JsonNode chat = attempt.request().tree();
+        byte[] body = OpenAiFormat.bytes(AnthropicChat.request(chat, attempt.model(), attempt.maxTokens(),
                 attempt.stream()));
         long created = clock.instant().getEpochSecond();
         if (!attempt.stream()) {
-            return UpstreamReplies.json(spec, client.call(MESSAGES, body),
-                    response -> new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(
-                            AnthropicTranslation.response(OpenAiFormat.readOrNull(response.body()), created)), null),
+            return UpstreamReplies.json(spec, client.call(MESSAGES, body), response -> answer(response, created),
                     AnthropicProvider::error);
         }
-        AnthropicStream translator = new AnthropicStream(created, OpenAiFormat.includeUsage(chat));
-        return UpstreamReplies.stream(spec, client.stream(MESSAGES, body),
-                events -> events.onItem().transformToIterable(translator::translate), AnthropicProvider::error);
+        boolean includeUsage = OpenAiRequests.includeUsage(chat);
+        return UpstreamReplies.stream(spec, client.stream(MESSAGES, body), (events, usage) -> {
+            AnthropicStream translator = new AnthropicStream(created, includeUsage, usage);
+            return events.onItem().transformToIterable(translator::translate);
+        }, AnthropicProvider::error);
+    }
+
+    private static Reply answer(UpstreamResponse response, long created) {
+        JsonNode message = OpenAiFormat.readAnswer(response.body());
+        Usage usage = AnthropicChat.usage(message.path("usage"));
+        return new Reply.Complete(response.status(), CONTENT_TYPE,
+                OpenAiFormat.bytes(AnthropicChat.response(message, created, usage)), null, usage);
     }
 
     private static Reply error(UpstreamResponse response) {
-        return new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(AnthropicTranslation.error(
+        return Reply.Complete.of(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(AnthropicChat.error(
                 OpenAiFormat.readOrNull(response.body()), response.status())), response.retryAfter());
     }
 

@@ -8,30 +8,34 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.provider.StreamUsage;
 import dev.switchboard.schema.SseEvent;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
 
 /**
  * Translates one Messages event stream into OpenAI {@code chat.completion.chunk} events, event by event as they
  * arrive: text deltas become {@code content} deltas, tool-use blocks become {@code tool_calls} deltas (id and name
  * first, then argument pieces), {@code message_delta} gives the finish reason, {@code message_stop} ends with an
- * optional usage chunk and {@code [DONE]}, and an {@code error} event becomes an OpenAI error event. One instance per
- * stream; events arrive in order, one at a time.
+ * optional usage chunk and {@code [DONE]}, and an {@code error} event becomes an OpenAI error event. The exact usage
+ * is reported to the stream's {@link StreamUsage} whether or not the caller asked for it; an event whose data is not
+ * JSON fails the stream. One instance per stream; events arrive in order, one at a time.
  */
 public final class AnthropicStream {
 
     private final long created;
     private final boolean includeUsage;
+    private final StreamUsage usage;
     private String id = "msg";
     private String model = "";
-    private long promptTokens;
-    private long completionTokens;
+    private Usage counted = Usage.of(0, 0);
     /** Content block index → OpenAI tool-call index. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
 
-    public AnthropicStream(long created, boolean includeUsage) {
+    public AnthropicStream(long created, boolean includeUsage, StreamUsage usage) {
         this.created = created;
         this.includeUsage = includeUsage;
+        this.usage = usage;
     }
 
     /** The OpenAI events for one Messages event; often none. */
@@ -40,18 +44,15 @@ public final class AnthropicStream {
             return List.of(event);
         }
         JsonNode data = OpenAiFormat.data(event);
-        if (data == null) {
-            return List.of();
-        }
+        usage.event();
         String type = event.name() != null ? event.name() : data.path("type").asText();
         switch (type) {
             case "message_start" -> {
                 JsonNode message = data.path("message");
                 id = message.path("id").asText(id);
                 model = message.path("model").asText(model);
-                JsonNode usage = AnthropicTranslation.usage(message.path("usage"));
-                promptTokens = usage.path("prompt_tokens").asLong();
-                completionTokens = message.path("usage").path("output_tokens").asLong();
+                counted = AnthropicChat.usage(message.path("usage"));
+                usage.report(counted);
                 ObjectNode chunk = chunk();
                 OpenAiFormat.delta(chunk).put("role", "assistant").put("content", "");
                 return List.of(OpenAiFormat.event(chunk));
@@ -89,9 +90,14 @@ public final class AnthropicStream {
             }
             case "message_delta" -> {
                 if (data.path("usage").has("output_tokens")) {
-                    completionTokens = data.path("usage").path("output_tokens").asLong();
+                    // message_delta's counts are cumulative: output always, input and cache when they changed
+                    JsonNode delta = data.path("usage");
+                    counted = delta.has("input_tokens") ? AnthropicChat.usage(delta)
+                            : new Usage(counted.promptTokens(), delta.path("output_tokens").asLong(),
+                                    counted.cachedTokens(), 0, false);
+                    usage.report(counted);
                 }
-                String reason = AnthropicTranslation.finishReason(data.path("delta").path("stop_reason").asText(null));
+                String reason = AnthropicChat.finishReason(data.path("delta").path("stop_reason").asText(null));
                 if (reason == null) {
                     return List.of();
                 }
@@ -102,14 +108,13 @@ public final class AnthropicStream {
             case "message_stop" -> {
                 List<SseEvent> out = new ArrayList<>(2);
                 if (includeUsage) {
-                    out.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, created, model,
-                            OpenAiFormat.usage(promptTokens, completionTokens))));
+                    out.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, created, model, counted)));
                 }
                 out.add(SseEvent.data(SseEvent.DONE));
                 return out;
             }
             case "error" -> {
-                return List.of(OpenAiFormat.event(AnthropicTranslation.error(data, 500)));
+                return List.of(OpenAiFormat.event(AnthropicChat.error(data, 500)));
             }
             default -> {
                 // ping, content_block_stop and future event types carry nothing for the caller

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Attempt;
-import dev.switchboard.provider.OpenAiFormat;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.UpstreamReplies;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.schema.openai.OpenAiRequests;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +45,7 @@ public final class GeminiProvider implements Provider {
 
     @Override
     public Uni<Reply> send(Attempt attempt) {
-        JsonNode request = OpenAiFormat.read(attempt.request().bytes());
+        JsonNode request = attempt.request().tree();
         String model = attempt.model();
         String base = "v1beta/models/" + model;
         long created = clock.instant().getEpochSecond();
@@ -54,33 +56,40 @@ public final class GeminiProvider implements Provider {
                 boolean base64 = "base64".equals(request.path("encoding_format").asText());
                 int tokens = attempt.request().estimatedPromptTokens();
                 return UpstreamReplies.json(spec, client.call(base + (batch ? ":batchEmbedContents" : ":embedContent"),
-                        OpenAiFormat.bytes(GeminiTranslation.embedRequest(request, model))),
-                        response -> new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation
-                                .embedResponse(OpenAiFormat.readOrNull(response.body()), model, base64, tokens)), null),
+                        OpenAiFormat.bytes(GeminiEmbeddings.embedRequest(request, model))),
+                        response -> new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiEmbeddings.embedResponse(
+                                OpenAiFormat.readAnswer(response.body()), model, base64, tokens)), null,
+                                Usage.estimate(tokens, 0)),
                         GeminiProvider::error);
             }
             case COMPLETIONS -> {
                 return UpstreamReplies.unsupported(spec, "does not serve /v1/completions; use chat.");
             }
             default -> {
-                byte[] body = OpenAiFormat.bytes(GeminiTranslation.request(request));
+                byte[] body = OpenAiFormat.bytes(GeminiChat.request(request));
                 if (!attempt.stream()) {
                     return UpstreamReplies.json(spec, client.call(base + ":generateContent", body),
-                            response -> new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation
-                                    .response(OpenAiFormat.readOrNull(response.body()), model, id, created)), null),
-                            GeminiProvider::error);
+                            response -> answer(response, model, id, created), GeminiProvider::error);
                 }
-                GeminiStream translator = new GeminiStream(id, model, created, OpenAiFormat.includeUsage(request));
+                boolean includeUsage = OpenAiRequests.includeUsage(request);
                 return UpstreamReplies.stream(spec, client.stream(base + ":streamGenerateContent?alt=sse", body),
-                        events -> events.onItem().transformToIterable(translator::translate)
-                                .onCompletion().continueWith(translator::finish),
-                        GeminiProvider::error);
+                        (events, usage) -> {
+                            GeminiStream translator = new GeminiStream(id, model, created, includeUsage, usage);
+                            return events.onItem().transformToIterable(translator::translate)
+                                    .onCompletion().continueWith(translator::finish);
+                        }, GeminiProvider::error);
             }
         }
     }
 
+    private static Reply answer(UpstreamResponse response, String model, String id, long created) {
+        JsonNode answer = OpenAiFormat.readAnswer(response.body());
+        return new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(GeminiChat.response(answer, model, id, created)),
+                null, GeminiChat.usage(answer.path("usageMetadata")));
+    }
+
     private static Reply error(UpstreamResponse response) {
-        return new Reply.Complete(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(GeminiTranslation.error(
+        return Reply.Complete.of(response.status(), CONTENT_TYPE, OpenAiFormat.bytes(GeminiChat.error(
                 OpenAiFormat.readOrNull(response.body()), response.status())), response.retryAfter());
     }
 

@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.provider.StreamUsage;
 import dev.switchboard.schema.SseEvent;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
 
 /**
  * Translates one {@code streamGenerateContent?alt=sse} stream into OpenAI chunks, chunk by chunk as they arrive. Gemini
  * has no end marker: when its stream completes after a {@code finishReason}, {@link #finish()} adds the usage chunk
  * (if asked for) and {@code [DONE]}; a stream that ends without one gets neither, so the relay reports it as broken.
- * One instance per stream; chunks arrive in order, one at a time.
+ * The exact usage ({@code usageMetadata}, a running total) is reported to the stream's {@link StreamUsage} whether or
+ * not the caller asked for it; a chunk that is not JSON fails the stream. One instance per stream; chunks arrive in
+ * order, one at a time.
  */
 public final class GeminiStream {
 
@@ -22,16 +26,18 @@ public final class GeminiStream {
     private final String model;
     private final long created;
     private final boolean includeUsage;
+    private final StreamUsage usage;
     private boolean started;
     private boolean finished;
     private int toolCalls;
-    private JsonNode lastUsage;
+    private Usage lastUsage;
 
-    public GeminiStream(String id, String model, long created, boolean includeUsage) {
+    public GeminiStream(String id, String model, long created, boolean includeUsage, StreamUsage usage) {
         this.id = id;
         this.model = model;
         this.created = created;
         this.includeUsage = includeUsage;
+        this.usage = usage;
     }
 
     /** The OpenAI events for one Gemini chunk. */
@@ -40,14 +46,13 @@ public final class GeminiStream {
             return List.of(event);
         }
         JsonNode data = OpenAiFormat.data(event);
-        if (data == null) {
-            return List.of();
-        }
+        usage.event();
         if (data.has("error")) {
-            return List.of(OpenAiFormat.event(GeminiTranslation.error(data, data.path("error").path("code").asInt(500))));
+            return List.of(OpenAiFormat.event(GeminiChat.error(data, data.path("error").path("code").asInt(500))));
         }
         if (data.has("usageMetadata")) {
-            lastUsage = data.path("usageMetadata");
+            lastUsage = GeminiChat.usage(data.path("usageMetadata"));
+            usage.report(lastUsage);
         }
         JsonNode candidate = data.path("candidates").path(0);
         ObjectNode chunk = OpenAiFormat.chunk(id, created, data.path("modelVersion").asText(model));
@@ -73,7 +78,7 @@ public final class GeminiStream {
         if (!text.isEmpty()) {
             delta.put("content", text.toString());
         }
-        String reason = GeminiTranslation.finishReason(candidate.path("finishReason").asText(null), toolCalls > 0);
+        String reason = GeminiChat.finishReason(candidate.path("finishReason").asText(null), toolCalls > 0);
         if (reason != null) {
             OpenAiFormat.finish(chunk, reason);
             finished = true;
@@ -89,7 +94,7 @@ public final class GeminiStream {
         List<SseEvent> out = new ArrayList<>(2);
         if (includeUsage) {
             out.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, created, model,
-                    GeminiTranslation.usage(lastUsage != null ? lastUsage : OpenAiFormat.object()))));
+                    lastUsage != null ? lastUsage : Usage.of(0, 0))));
         }
         out.add(SseEvent.data(SseEvent.DONE));
         return out;

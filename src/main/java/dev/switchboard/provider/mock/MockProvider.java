@@ -1,41 +1,39 @@
 package dev.switchboard.provider.mock;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.config.MockConfig;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Attempt;
-import dev.switchboard.provider.Endpoint;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
+import dev.switchboard.provider.StreamUsage;
+import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.SseEvent;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiErrors;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.schema.openai.OpenAiRequests;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Answers chat, completion and embedding requests itself, in OpenAI's wire format, after {@code mock.latency}; streams
- * {@code mock.chunks} chunks {@code mock.chunk-delay} apart; fails with {@code mock.failure-status} at
+ * {@code mock.chunks} chunks {@code mock.chunk-delay} apart, with a final usage chunk when the caller asks for
+ * {@code stream_options.include_usage} (as real providers do); fails with {@code mock.failure-status} at
  * {@code mock.failure-rate}. Nothing leaves the process. Thread-safe.
  */
 public final class MockProvider implements Provider {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/json";
 
     private final ProviderSpec spec;
@@ -69,20 +67,16 @@ public final class MockProvider implements Provider {
 
     private Reply answer(Attempt attempt) {
         if (mock.failureRate() > 0 && random.getAsDouble() < mock.failureRate()) {
-            ObjectNode error = JSON.createObjectNode();
-            error.putObject("error")
-                    .put("message", "mock provider '" + spec.name() + "' simulated a failure")
-                    .put("type", "server_error")
-                    .put("code", "mock_failure");
-            return new Reply.Complete(mock.failureStatus(), CONTENT_TYPE, bytes(error), null);
+            return Reply.Complete.of(mock.failureStatus(), CONTENT_TYPE, OpenAiErrors.body(
+                    "mock provider '" + spec.name() + "' simulated a failure", OpenAiErrors.SERVER, "mock_failure"), null);
         }
         String id = (attempt.endpoint() == Endpoint.CHAT ? "chatcmpl-mock-" : "cmpl-mock-") + ids.incrementAndGet();
         long created = clock.instant().getEpochSecond();
         int promptTokens = Math.max(1, attempt.request().size() / 4);
         return switch (attempt.endpoint()) {
-            case EMBEDDINGS -> new Reply.Complete(200, CONTENT_TYPE, embeddings(attempt, promptTokens), null);
-            case CHAT, COMPLETIONS -> attempt.stream() ? stream(attempt, id, created)
-                    : new Reply.Complete(200, CONTENT_TYPE, completion(attempt, id, created, promptTokens), null);
+            case EMBEDDINGS -> embeddings(attempt, promptTokens);
+            case CHAT, COMPLETIONS -> attempt.stream() ? stream(attempt, id, created, promptTokens)
+                    : completion(attempt, id, created, promptTokens);
         };
     }
 
@@ -100,106 +94,82 @@ public final class MockProvider implements Provider {
         return pieces;
     }
 
-    private byte[] completion(Attempt attempt, String id, long created, int promptTokens) {
-        String text = String.join("", pieces(attempt));
-        boolean chat = attempt.endpoint() == Endpoint.CHAT;
-        ObjectNode root = header(id, chat ? "chat.completion" : "text_completion", created, attempt.model());
-        ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-        if (chat) {
-            choice.putObject("message").put("role", "assistant").put("content", text);
-        } else {
-            choice.put("text", text);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
-        int completionTokens = Math.max(1, text.length() / 4);
-        root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
-        return bytes(root);
+    private static Usage usage(int promptTokens, String text) {
+        return Usage.of(promptTokens, Math.max(1, text.length() / 4));
     }
 
-    private Reply stream(Attempt attempt, String id, long created) {
+    private Reply completion(Attempt attempt, String id, long created, int promptTokens) {
+        String text = String.join("", pieces(attempt));
+        Usage usage = usage(promptTokens, text);
+        ObjectNode root = attempt.endpoint() == Endpoint.CHAT
+                ? OpenAiFormat.completion(id, created, attempt.model(),
+                        OpenAiFormat.assistantMessage(text, OpenAiFormat.array()), "stop", OpenAiFormat.usage(usage))
+                : OpenAiFormat.textCompletion(id, created, attempt.model(), text, "stop", OpenAiFormat.usage(usage));
+        root.put("system_fingerprint", "switchboard-mock");
+        return new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(root), null, usage);
+    }
+
+    private Reply stream(Attempt attempt, String id, long created, int promptTokens) {
         boolean chat = attempt.endpoint() == Endpoint.CHAT;
         List<String> pieces = pieces(attempt);
-        List<SseEvent> events = new ArrayList<>(pieces.size() + 2);
+        List<SseEvent> events = new ArrayList<>(pieces.size() + 3);
         for (int i = 0; i < pieces.size(); i++) {
-            ObjectNode chunk = header(id, chat ? "chat.completion.chunk" : "text_completion", created, attempt.model());
-            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-            if (chat) {
-                ObjectNode delta = choice.putObject("delta");
-                if (i == 0) {
-                    delta.put("role", "assistant");
-                }
-                delta.put("content", pieces.get(i));
-            } else {
-                choice.put("text", pieces.get(i));
-            }
-            choice.putNull("finish_reason");
-            events.add(SseEvent.data(chunk.toString()));
+            events.add(OpenAiFormat.event(chunk(chat, id, created, attempt.model(), pieces.get(i), i == 0, null)));
         }
-        ObjectNode last = header(id, chat ? "chat.completion.chunk" : "text_completion", created, attempt.model());
-        ObjectNode choice = last.putArray("choices").addObject().put("index", 0);
-        if (chat) {
-            choice.putObject("delta");
-        } else {
-            choice.put("text", "");
+        events.add(OpenAiFormat.event(chunk(chat, id, created, attempt.model(), chat ? null : "", false, "stop")));
+        Usage usage = usage(promptTokens, String.join("", pieces));
+        if (OpenAiRequests.includeUsage(attempt.request().tree())) {
+            events.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, chat ? "chat.completion.chunk" : "text_completion",
+                    created, attempt.model(), usage)));
         }
-        choice.put("finish_reason", "stop");
-        events.add(SseEvent.data(last.toString()));
         events.add(SseEvent.data(SseEvent.DONE));
-
-        Multi<SseEvent> rest = Multi.createFrom().iterable(events.subList(1, events.size()));
+        StreamUsage reported = new StreamUsage();
+        reported.report(usage);
+        Multi<SseEvent> rest = Multi.createFrom().iterable(events.subList(1, events.size()))
+                .onItem().invoke(event -> reported.event());
         Duration delay = mock.chunkDelay();
         if (!delay.isZero()) {
             rest = rest.onItem().call(e -> Uni.createFrom().voidItem().onItem().delayIt().by(delay));
         }
-        return new Reply.Stream(events.get(0), rest);
+        return new Reply.Stream(events.get(0), rest, reported);
     }
 
-    private byte[] embeddings(Attempt attempt, int promptTokens) {
-        int inputs = 1;
-        int dimensions = 8;
-        boolean base64 = false;
-        try {
-            JsonNode request = JSON.readTree(attempt.request().bytes());
-            JsonNode input = request.path("input");
-            inputs = input.isArray() ? Math.max(1, input.size()) : 1;
-            dimensions = Math.max(1, Math.min(request.path("dimensions").asInt(8), 4096));
-            base64 = "base64".equals(request.path("encoding_format").asText());
-        } catch (IOException e) {
-            // the router already checked the body is JSON; keep the defaults
+    /** One chunk: a chat delta (the first with the role), or a legacy completion's text; {@code text} may be null. */
+    private static ObjectNode chunk(boolean chat, String id, long created, String model, String text, boolean first,
+            String finishReason) {
+        ObjectNode chunk;
+        if (chat) {
+            chunk = OpenAiFormat.chunk(id, created, model);
+            ObjectNode delta = OpenAiFormat.delta(chunk);
+            if (first) {
+                delta.put("role", "assistant");
+            }
+            if (text != null) {
+                delta.put("content", text);
+            }
+        } else {
+            chunk = OpenAiFormat.textCompletion(id, created, model, text, null, null);
         }
-        ObjectNode root = JSON.createObjectNode().put("object", "list");
-        ArrayNode data = root.putArray("data");
+        if (finishReason != null) {
+            OpenAiFormat.finish(chunk, finishReason);
+        }
+        return chunk.put("system_fingerprint", "switchboard-mock");
+    }
+
+    private Reply embeddings(Attempt attempt, int promptTokens) {
+        JsonNode request = attempt.request().tree();
+        JsonNode input = request.path("input");
+        int inputs = input.isArray() ? Math.max(1, input.size()) : 1;
+        int dimensions = Math.max(1, Math.min(request.path("dimensions").asInt(8), 4096));
+        float[][] vectors = new float[inputs][dimensions];
         for (int i = 0; i < inputs; i++) {
-            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-            // OpenAI's base64 format: little-endian float32 values, as the official SDKs request by default
-            ByteBuffer packed = ByteBuffer.allocate(4 * dimensions).order(ByteOrder.LITTLE_ENDIAN);
-            ArrayNode vector = base64 ? null : item.putArray("embedding");
             for (int d = 0; d < dimensions; d++) {
-                float value = (float) (Math.sin(i + d + 1) / 2);
-                if (base64) {
-                    packed.putFloat(value);
-                } else {
-                    vector.add(value);
-                }
-            }
-            if (base64) {
-                item.put("embedding", Base64.getEncoder().encodeToString(packed.array()));
+                vectors[i][d] = (float) (Math.sin(i + d + 1) / 2);
             }
         }
-        root.put("model", attempt.model());
-        root.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
-        return bytes(root);
-    }
-
-    private static ObjectNode header(String id, String object, long created, String model) {
-        return JSON.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model)
-                .put("system_fingerprint", "switchboard-mock");
-    }
-
-    private static byte[] bytes(JsonNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+        boolean base64 = "base64".equals(request.path("encoding_format").asText());
+        return new Reply.Complete(200, CONTENT_TYPE, OpenAiFormat.bytes(OpenAiFormat.embeddings(attempt.model(), vectors,
+                base64, promptTokens)), null, Usage.of(promptTokens, 0));
     }
 
     /** Answers as a mock API would: 200, or the failure status when the mock always fails. */

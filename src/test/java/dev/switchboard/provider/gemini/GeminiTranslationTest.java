@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.provider.StreamUsage;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.testing.Fixtures;
 
@@ -44,7 +45,7 @@ class GeminiTranslationTest {
                 """);
         String before = chat.toString();
 
-        JsonNode out = GeminiTranslation.request(chat);
+        JsonNode out = GeminiChat.request(chat);
 
         assertThat(chat.toString()).isEqualTo(before);
         assertThat(out.path("systemInstruction").path("parts").get(0).path("text").asText()).isEqualTo("Be brief.");
@@ -71,7 +72,7 @@ class GeminiTranslationTest {
 
     @Test
     void translatesATextResponse() throws Exception {
-        JsonNode out = GeminiTranslation.response(json(Fixtures.text("gemini/generate-content.json")), "gemini-2.0-flash",
+        JsonNode out = GeminiChat.response(json(Fixtures.text("gemini/generate-content.json")), "gemini-2.0-flash",
                 "chatcmpl-1", 1);
 
         JsonNode choice = out.path("choices").get(0);
@@ -84,7 +85,7 @@ class GeminiTranslationTest {
 
     @Test
     void translatesAFunctionCallResponse() throws Exception {
-        JsonNode out = GeminiTranslation.response(
+        JsonNode out = GeminiChat.response(
                 json(Fixtures.text("gemini/generate-content-function-call.json")), "gemini-2.0-flash", "chatcmpl-2", 1);
 
         JsonNode choice = out.path("choices").get(0);
@@ -96,7 +97,7 @@ class GeminiTranslationTest {
     }
 
     private static List<SseEvent> stream(String fixture, boolean includeUsage) {
-        GeminiStream stream = new GeminiStream("chatcmpl-3", "gemini-2.0-flash", 1, includeUsage);
+        GeminiStream stream = new GeminiStream("chatcmpl-3", "gemini-2.0-flash", 1, includeUsage, new StreamUsage());
         List<SseEvent> out = new ArrayList<>();
         for (SseEvent event : Fixtures.sseEvents(fixture)) {
             out.addAll(stream.translate(event));
@@ -149,7 +150,7 @@ class GeminiTranslationTest {
 
     @Test
     void addsNoDoneToAStreamThatEndsWithoutAFinishReason() {
-        GeminiStream stream = new GeminiStream("c", "m", 1, true);
+        GeminiStream stream = new GeminiStream("c", "m", 1, true, new StreamUsage());
         stream.translate(Fixtures.sseEvents("gemini/stream-generate-content.sse").get(0));
 
         assertThat(stream.finish()).isEmpty();
@@ -157,17 +158,17 @@ class GeminiTranslationTest {
 
     @Test
     void translatesEmbeddingsSingleAndBatchAndBase64() throws Exception {
-        JsonNode single = GeminiTranslation.embedRequest(json("{\"input\":\"hello\",\"dimensions\":8}"), "text-embedding-004");
-        JsonNode batch = GeminiTranslation.embedRequest(json("{\"input\":[\"a\",\"b\"]}"), "text-embedding-004");
+        JsonNode single = GeminiEmbeddings.embedRequest(json("{\"input\":\"hello\",\"dimensions\":8}"), "text-embedding-004");
+        JsonNode batch = GeminiEmbeddings.embedRequest(json("{\"input\":[\"a\",\"b\"]}"), "text-embedding-004");
 
         assertThat(single.path("content").path("parts").get(0).path("text").asText()).isEqualTo("hello");
         assertThat(single.path("outputDimensionality").asInt()).isEqualTo(8);
         assertThat(batch.path("requests")).hasSize(2);
         assertThat(batch.path("requests").get(1).path("model").asText()).isEqualTo("models/text-embedding-004");
 
-        JsonNode floats = GeminiTranslation.embedResponse(json(Fixtures.text("gemini/batch-embed-contents.json")),
+        JsonNode floats = GeminiEmbeddings.embedResponse(json(Fixtures.text("gemini/batch-embed-contents.json")),
                 "text-embedding-004", false, 3);
-        JsonNode base64 = GeminiTranslation.embedResponse(json(Fixtures.text("gemini/embed-content.json")),
+        JsonNode base64 = GeminiEmbeddings.embedResponse(json(Fixtures.text("gemini/embed-content.json")),
                 "text-embedding-004", true, 3);
         assertThat(floats.path("data")).hasSize(2);
         assertThat(floats.path("data").get(1).path("index").asInt()).isEqualTo(1);
@@ -181,7 +182,7 @@ class GeminiTranslationTest {
 
     @Test
     void turnsGoogleErrorsIntoOpenAiErrors() throws Exception {
-        JsonNode out = GeminiTranslation.error(json(Fixtures.text("gemini/error-rate-limit.json")), 429);
+        JsonNode out = GeminiChat.error(json(Fixtures.text("gemini/error-rate-limit.json")), 429);
 
         assertThat(out.path("error").path("type").asText()).isEqualTo("rate_limit_error");
         assertThat(out.path("error").path("code").asText()).isEqualTo("resource_exhausted");

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.schema;
 
 import java.io.IOException;
 
@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The caller's JSON body with only what routing needs read out of it: {@code model} and {@code stream}. The body is
  * scanned once with a streaming parser (nested values are skipped, not built) and kept as bytes, so everything else
- * passes through untouched. Immutable; thread-safe.
+ * passes through untouched. The whole tree is built only when a translating adapter asks for it, and then once per
+ * request however many attempts read it. Thread-safe.
  */
 public final class RequestBody {
 
@@ -24,6 +26,8 @@ public final class RequestBody {
     private final int maxTokens;
     private final boolean tools;
     private final String user;
+    /** The parsed tree, built on first use; racing threads may both build it, and either result is equal. */
+    private volatile JsonNode tree;
 
     private RequestBody(byte[] bytes, String model, boolean stream, int modelStart, int modelEnd, int maxTokens,
             boolean tools, String user) {
@@ -150,6 +154,22 @@ public final class RequestBody {
         out[at++] = '"';
         System.arraycopy(bytes, modelEnd, out, at, bytes.length - modelEnd);
         return out;
+    }
+
+    /**
+     * The whole body as a tree, parsed once for the request on first use. Translators read it and never modify it.
+     */
+    public JsonNode tree() {
+        JsonNode parsed = tree;
+        if (parsed == null) {
+            try {
+                parsed = Json.MAPPER.readTree(bytes);
+            } catch (IOException e) {
+                throw new InvalidRequestException("invalid_json", "the request body is not valid JSON");
+            }
+            tree = parsed;
+        }
+        return parsed;
     }
 
     /** The original bytes; callers must not modify them. */

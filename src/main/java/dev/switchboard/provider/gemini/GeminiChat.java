@@ -1,9 +1,6 @@
 package dev.switchboard.provider.gemini;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,16 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.schema.openai.OpenAiRequests;
 
 /**
- * OpenAI chat and embeddings ⇄ Gemini, for whole requests and responses. Reads the caller's request tree and never
+ * OpenAI chat ⇄ Gemini {@code generateContent}, for whole requests and responses. Reads the caller's request tree and never
  * modifies it. Parameters with no Gemini equivalent ({@code logprobs}, {@code logit_bias}, {@code user}, {@code seed}
  * beyond what {@code generationConfig} takes, ...) are dropped. Stateless; thread-safe.
  */
-public final class GeminiTranslation {
+public final class GeminiChat {
 
-    private GeminiTranslation() {
+    private GeminiChat() {
     }
 
     /** The {@code generateContent} request for an OpenAI chat request. */
@@ -36,11 +35,11 @@ public final class GeminiTranslation {
                     if (!system.isEmpty()) {
                         system.append("\n\n");
                     }
-                    system.append(OpenAiFormat.text(message.path("content")));
+                    system.append(OpenAiRequests.text(message.path("content")));
                 }
                 case "assistant" -> {
                     ArrayNode parts = OpenAiFormat.array();
-                    String text = OpenAiFormat.text(message.path("content"));
+                    String text = OpenAiRequests.text(message.path("content"));
                     if (!text.isEmpty()) {
                         parts.addObject().put("text", text);
                     }
@@ -52,10 +51,10 @@ public final class GeminiTranslation {
                         ObjectNode functionCall = parts.addObject().putObject("functionCall").put("name", name);
                         functionCall.set("args", args != null && args.isObject() ? args : OpenAiFormat.object());
                     }
-                    OpenAiFormat.appendTurn(contents, "model", "parts", parts);
+                    OpenAiRequests.appendTurn(contents, "model", "parts", parts);
                 }
                 case "tool" -> {
-                    String content = OpenAiFormat.text(message.path("content"));
+                    String content = OpenAiRequests.text(message.path("content"));
                     JsonNode parsed = OpenAiFormat.readOrNull(content.getBytes(StandardCharsets.UTF_8));
                     ObjectNode response = OpenAiFormat.object();
                     if (parsed != null && parsed.isObject()) {
@@ -68,9 +67,9 @@ public final class GeminiTranslation {
                     functionResponse.set("response", response);
                     ArrayNode parts = OpenAiFormat.array();
                     parts.addObject().set("functionResponse", functionResponse);
-                    OpenAiFormat.appendTurn(contents, "user", "parts", parts);
+                    OpenAiRequests.appendTurn(contents, "user", "parts", parts);
                 }
-                default -> OpenAiFormat.appendTurn(contents, "user", "parts", userParts(message.path("content")));
+                default -> OpenAiRequests.appendTurn(contents, "user", "parts", userParts(message.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -94,17 +93,17 @@ public final class GeminiTranslation {
             }
         }
         ObjectNode generation = OpenAiFormat.object();
-        OpenAiFormat.copyNumber(chat, "temperature", generation, "temperature");
-        OpenAiFormat.copyNumber(chat, "top_p", generation, "topP");
-        OpenAiFormat.copyNumber(chat, "n", generation, "candidateCount");
-        OpenAiFormat.copyNumber(chat, "seed", generation, "seed");
-        OpenAiFormat.copyNumber(chat, "presence_penalty", generation, "presencePenalty");
-        OpenAiFormat.copyNumber(chat, "frequency_penalty", generation, "frequencyPenalty");
-        int max = OpenAiFormat.maxTokens(chat);
+        OpenAiRequests.copyNumber(chat, "temperature", generation, "temperature");
+        OpenAiRequests.copyNumber(chat, "top_p", generation, "topP");
+        OpenAiRequests.copyNumber(chat, "n", generation, "candidateCount");
+        OpenAiRequests.copyNumber(chat, "seed", generation, "seed");
+        OpenAiRequests.copyNumber(chat, "presence_penalty", generation, "presencePenalty");
+        OpenAiRequests.copyNumber(chat, "frequency_penalty", generation, "frequencyPenalty");
+        int max = OpenAiRequests.maxTokens(chat);
         if (max > 0) {
             generation.put("maxOutputTokens", max);
         }
-        ArrayNode stops = OpenAiFormat.stops(chat);
+        ArrayNode stops = OpenAiRequests.stops(chat);
         if (!stops.isEmpty()) {
             generation.set("stopSequences", stops);
         }
@@ -145,8 +144,8 @@ public final class GeminiTranslation {
             if (type.equals("text")) {
                 parts.addObject().put("text", part.path("text").asText());
             } else if (type.equals("image_url")) {
-                String url = OpenAiFormat.imageUrl(part);
-                String[] data = OpenAiFormat.dataUrl(url);
+                String url = OpenAiRequests.imageUrl(part);
+                String[] data = OpenAiRequests.dataUrl(url);
                 if (data != null) {
                     parts.addObject().putObject("inlineData").put("mimeType", data[0]).put("data", data[1]);
                 } else {
@@ -187,13 +186,18 @@ public final class GeminiTranslation {
         ObjectNode message = OpenAiFormat.assistantMessage(text, calls);
         return OpenAiFormat.completion(id, created, response.path("modelVersion").asText(model), message,
                 finishReason(candidate.path("finishReason").asText(null), !calls.isEmpty()),
-                usage(response.path("usageMetadata")));
+                OpenAiFormat.usage(usage(response.path("usageMetadata"))));
     }
 
-    static ObjectNode usage(JsonNode metadata) {
-        long prompt = metadata.path("promptTokenCount").asLong();
-        long completion = metadata.path("candidatesTokenCount").asLong() + metadata.path("thoughtsTokenCount").asLong();
-        return OpenAiFormat.usage(prompt, completion);
+    /**
+     * Usage from {@code usageMetadata}: completion tokens are candidates plus thoughts (what OpenAI counts as
+     * completion tokens, reasoning included), cached content tokens are the cached tokens.
+     */
+    public static Usage usage(JsonNode metadata) {
+        long thoughts = metadata.path("thoughtsTokenCount").asLong();
+        return new Usage(metadata.path("promptTokenCount").asLong(),
+                metadata.path("candidatesTokenCount").asLong() + thoughts,
+                metadata.path("cachedContentTokenCount").asLong(), thoughts, false);
     }
 
     static String finishReason(String reason, boolean toolCalls) {
@@ -206,58 +210,6 @@ public final class GeminiTranslation {
             case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
             default -> "stop";
         };
-    }
-
-    /** {@code :embedContent} (one input) or {@code :batchEmbedContents} (a list) for an OpenAI embeddings request. */
-    public static ObjectNode embedRequest(JsonNode request, String model) {
-        JsonNode input = request.path("input");
-        int dimensions = request.path("dimensions").asInt(0);
-        if (!input.isArray()) {
-            ObjectNode single = content(input.asText());
-            if (dimensions > 0) {
-                single.put("outputDimensionality", dimensions);
-            }
-            return single;
-        }
-        ObjectNode batch = OpenAiFormat.object();
-        ArrayNode requests = batch.putArray("requests");
-        for (JsonNode item : input) {
-            ObjectNode one = content(item.asText()).put("model", "models/" + model);
-            if (dimensions > 0) {
-                one.put("outputDimensionality", dimensions);
-            }
-            requests.add(one);
-        }
-        return batch;
-    }
-
-    private static ObjectNode content(String text) {
-        ObjectNode root = OpenAiFormat.object();
-        root.putObject("content").putArray("parts").addObject().put("text", text);
-        return root;
-    }
-
-    /** The OpenAI embeddings list for a Gemini embedding response (single or batch). */
-    public static ObjectNode embedResponse(JsonNode response, String model, boolean base64, int promptTokens) {
-        ObjectNode out = OpenAiFormat.object().put("object", "list");
-        ArrayNode data = out.putArray("data");
-        JsonNode embeddings = response.has("embeddings") ? response.path("embeddings")
-                : OpenAiFormat.array().add(response.path("embedding"));
-        int index = 0;
-        for (JsonNode embedding : embeddings) {
-            ObjectNode item = data.addObject().put("object", "embedding").put("index", index++);
-            JsonNode values = embedding.path("values");
-            if (base64) {
-                ByteBuffer packed = ByteBuffer.allocate(4 * values.size()).order(ByteOrder.LITTLE_ENDIAN);
-                values.forEach(v -> packed.putFloat((float) v.asDouble()));
-                item.put("embedding", Base64.getEncoder().encodeToString(packed.array()));
-            } else {
-                item.set("embedding", values);
-            }
-        }
-        out.put("model", model);
-        out.set("usage", OpenAiFormat.object().put("prompt_tokens", promptTokens).put("total_tokens", promptTokens));
-        return out;
     }
 
     /** An OpenAI-shaped error from Google's {@code {"error":{"code","message","status"}}}. */

@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.resilience;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

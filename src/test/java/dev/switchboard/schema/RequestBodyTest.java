@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

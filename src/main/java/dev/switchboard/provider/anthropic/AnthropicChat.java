@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.provider.OpenAiFormat;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.schema.openai.OpenAiRequests;
 
 /**
  * OpenAI chat ⇄ Anthropic Messages, for whole requests and responses. Reads the caller's request tree and never
@@ -12,18 +14,18 @@ import dev.switchboard.provider.OpenAiFormat;
  * {@code presence_penalty}, {@code frequency_penalty}, {@code logit_bias}, {@code seed}, {@code response_format},
  * ...) are dropped. Stateless; thread-safe.
  */
-public final class AnthropicTranslation {
+public final class AnthropicChat {
 
     /** Sent as {@code max_tokens} when neither the caller nor the target sets one (the API requires it). */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private AnthropicTranslation() {
+    private AnthropicChat() {
     }
 
     /** The Messages request for an OpenAI chat request. */
     public static ObjectNode request(JsonNode chat, String model, int targetMaxTokens, boolean stream) {
         ObjectNode out = OpenAiFormat.object().put("model", model);
-        int max = OpenAiFormat.maxTokens(chat);
+        int max = OpenAiRequests.maxTokens(chat);
         out.put("max_tokens", max > 0 ? max : targetMaxTokens > 0 ? targetMaxTokens : DEFAULT_MAX_TOKENS);
         StringBuilder system = new StringBuilder();
         ArrayNode messages = out.putArray("messages");
@@ -34,16 +36,16 @@ public final class AnthropicTranslation {
                     if (!system.isEmpty()) {
                         system.append("\n\n");
                     }
-                    system.append(OpenAiFormat.text(message.path("content")));
+                    system.append(OpenAiRequests.text(message.path("content")));
                 }
-                case "assistant" -> OpenAiFormat.appendTurn(messages, "assistant", "content", assistantBlocks(message));
+                case "assistant" -> OpenAiRequests.appendTurn(messages, "assistant", "content", assistantBlocks(message));
                 case "tool" -> {
                     ObjectNode result = OpenAiFormat.object().put("type", "tool_result")
                             .put("tool_use_id", message.path("tool_call_id").asText());
-                    result.put("content", OpenAiFormat.text(message.path("content")));
-                    OpenAiFormat.appendTurn(messages, "user", "content", OpenAiFormat.array().add(result));
+                    result.put("content", OpenAiRequests.text(message.path("content")));
+                    OpenAiRequests.appendTurn(messages, "user", "content", OpenAiFormat.array().add(result));
                 }
-                default -> OpenAiFormat.appendTurn(messages, "user", "content", userBlocks(message.path("content")));
+                default -> OpenAiRequests.appendTurn(messages, "user", "content", userBlocks(message.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -71,9 +73,9 @@ public final class AnthropicTranslation {
                 out.set("tool_choice", choice);
             }
         }
-        OpenAiFormat.copyNumber(chat, "temperature", out, "temperature");
-        OpenAiFormat.copyNumber(chat, "top_p", out, "top_p");
-        ArrayNode stops = OpenAiFormat.stops(chat);
+        OpenAiRequests.copyNumber(chat, "temperature", out, "temperature");
+        OpenAiRequests.copyNumber(chat, "top_p", out, "top_p");
+        ArrayNode stops = OpenAiRequests.stops(chat);
         if (!stops.isEmpty()) {
             out.set("stop_sequences", stops);
         }
@@ -111,8 +113,8 @@ public final class AnthropicTranslation {
             if (type.equals("text")) {
                 blocks.addObject().put("type", "text").put("text", part.path("text").asText());
             } else if (type.equals("image_url")) {
-                String url = OpenAiFormat.imageUrl(part);
-                String[] data = OpenAiFormat.dataUrl(url);
+                String url = OpenAiRequests.imageUrl(part);
+                String[] data = OpenAiRequests.dataUrl(url);
                 ObjectNode source = blocks.addObject().put("type", "image").putObject("source");
                 if (data != null) {
                     source.put("type", "base64").put("media_type", data[0]).put("data", data[1]);
@@ -126,7 +128,7 @@ public final class AnthropicTranslation {
 
     private static ArrayNode assistantBlocks(JsonNode message) {
         ArrayNode blocks = OpenAiFormat.array();
-        String text = OpenAiFormat.text(message.path("content"));
+        String text = OpenAiRequests.text(message.path("content"));
         if (!text.isEmpty()) {
             blocks.addObject().put("type", "text").put("text", text);
         }
@@ -140,8 +142,8 @@ public final class AnthropicTranslation {
         return blocks;
     }
 
-    /** The OpenAI chat completion for a Messages response. */
-    public static ObjectNode response(JsonNode message, long created) {
+    /** The OpenAI chat completion for a Messages response, with {@code usage} read from it. */
+    public static ObjectNode response(JsonNode message, long created, Usage usage) {
         StringBuilder text = new StringBuilder();
         ArrayNode calls = OpenAiFormat.array();
         for (JsonNode block : message.path("content")) {
@@ -156,14 +158,17 @@ public final class AnthropicTranslation {
         }
         ObjectNode reply = OpenAiFormat.assistantMessage(text, calls);
         return OpenAiFormat.completion(message.path("id").asText(), created, message.path("model").asText(), reply,
-                finishReason(message.path("stop_reason").asText(null)), usage(message.path("usage")));
+                finishReason(message.path("stop_reason").asText(null)), OpenAiFormat.usage(usage));
     }
 
-    /** OpenAI usage from Messages usage; cached prompt tokens count as prompt tokens. */
-    static ObjectNode usage(JsonNode usage) {
-        long prompt = usage.path("input_tokens").asLong() + usage.path("cache_creation_input_tokens").asLong()
-                + usage.path("cache_read_input_tokens").asLong();
-        return OpenAiFormat.usage(prompt, usage.path("output_tokens").asLong());
+    /**
+     * Usage from a Messages {@code usage} object: prompt tokens are input plus cache writes plus cache reads (what
+     * OpenAI counts as prompt tokens), cache reads are the cached tokens.
+     */
+    public static Usage usage(JsonNode usage) {
+        long cached = usage.path("cache_read_input_tokens").asLong();
+        long prompt = usage.path("input_tokens").asLong() + usage.path("cache_creation_input_tokens").asLong() + cached;
+        return new Usage(prompt, usage.path("output_tokens").asLong(), cached, 0, false);
     }
 
     static String finishReason(String stopReason) {

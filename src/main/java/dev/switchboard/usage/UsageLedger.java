@@ -1,6 +1,5 @@
-package dev.switchboard.routing;
+package dev.switchboard.usage;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
@@ -10,31 +9,23 @@ import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Target;
+import dev.switchboard.schema.Usage;
 
 /**
- * Tokens and money per provider and model since start: the one place usage is counted (the admin usage API reads it,
- * and the metrics will). Thread-safe; recording never blocks.
+ * Tokens and money per provider and model since start: the one place usage is counted (the admin usage API and the
+ * cost meter read it). It is given the usage each adapter read while translating, never re-reads an answer.
+ * Thread-safe; recording never blocks.
  */
 @ApplicationScoped
 public class UsageLedger {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final ConcurrentMap<String, Totals> totals = new ConcurrentHashMap<>();
     private final Metrics metrics;
 
     public UsageLedger(Metrics metrics) {
         this.metrics = metrics;
-    }
-
-    /** Token counts of one answer; {@code estimated} when the provider reported none. */
-    public record Usage(long promptTokens, long completionTokens, boolean estimated) {
     }
 
     /** Running totals of one provider and model. Cost is kept in micro-dollars so additions are exact. */
@@ -109,41 +100,5 @@ public class UsageLedger {
     /** Totals by {@code provider/model}. */
     public Map<String, Totals> totals() {
         return Map.copyOf(totals);
-    }
-
-    /**
-     * The {@code usage} object of an OpenAI-format body or chunk, read with a streaming parser that skips everything
-     * else; null when there is none.
-     */
-    public static Usage scan(byte[] json) {
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    long prompt = -1;
-                    long completion = 0;
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = parser.currentName();
-                        JsonToken token = parser.nextToken();
-                        if ("prompt_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
-                            prompt = parser.getLongValue();
-                        } else if ("completion_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
-                            completion = parser.getLongValue();
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                    return prompt < 0 ? null : new Usage(prompt, completion, false);
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.schema;
 
 /** The caller's request headers, looked up by name (case-insensitive); null when absent. */
 @FunctionalInterface

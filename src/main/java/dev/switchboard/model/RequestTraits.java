@@ -1,4 +1,4 @@
-package dev.switchboard.strategy;
+package dev.switchboard.model;
 
 /**
  * What strategies know about one request.

@@ -1,10 +1,8 @@
-package dev.switchboard.routing;
+package dev.switchboard.resilience;
 
 import java.time.Clock;
 
 import dev.switchboard.model.ProviderSpec;
-import dev.switchboard.resilience.ProviderGuard;
-import dev.switchboard.resilience.ProviderHealth;
 
 /**
  * The live state of one provider: its breaker and pause, and its passive health. Kept across policy versions while

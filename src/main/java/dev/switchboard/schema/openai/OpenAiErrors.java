@@ -1,17 +1,16 @@
-package dev.switchboard.routing;
+package dev.switchboard.schema.openai;
 
-import java.util.List;
-import java.util.Map;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.schema.openai.ErrorResponse;
+import dev.switchboard.schema.Json;
 
 /**
- * OpenAI-shaped error bodies, {@code {"error":{"message","type","code"}}}: the only error format Switchboard answers
- * with.
+ * OpenAI-shaped error bodies, {@code {"error":{"message","type","code"}}}, and short safe summaries of the error
+ * bodies providers send. Stateless; thread-safe.
  */
 public final class OpenAiErrors {
 
@@ -19,7 +18,6 @@ public final class OpenAiErrors {
     public static final String UPSTREAM = "upstream_error";
     public static final String SERVER = "server_error";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_UPSTREAM_MESSAGE = 300;
 
     private OpenAiErrors() {
@@ -30,19 +28,12 @@ public final class OpenAiErrors {
     }
 
     /** A wire type as JSON bytes. */
-    static byte[] json(Object value) {
+    public static byte[] json(Object value) {
         try {
-            return JSON.writeValueAsBytes(value);
+            return Json.MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
-    }
-
-    public static ProxyResponse response(int status, String message, String type, String code,
-            Map<String, List<String>> extraHeaders) {
-        Map<String, List<String>> headers = new java.util.LinkedHashMap<>(extraHeaders);
-        headers.put("Content-Type", List.of("application/json"));
-        return ProxyResponse.json(status, headers, body(message, type, code));
     }
 
     /**
@@ -54,7 +45,7 @@ public final class OpenAiErrors {
             return "empty body";
         }
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = Json.MAPPER.readTree(body);
             JsonNode message = node.path("error").path("message");
             if (message.isTextual()) {
                 return clip(message.asText());
@@ -62,11 +53,11 @@ public final class OpenAiErrors {
             if (node.path("error").isTextual()) {
                 return clip(node.path("error").asText());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // not JSON: fall through to the raw text
         }
-        return clip(new String(body, 0, Math.min(body.length, MAX_UPSTREAM_MESSAGE),
-                java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip());
+        return clip(new String(body, 0, Math.min(body.length, MAX_UPSTREAM_MESSAGE), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ").strip());
     }
 
     private static String clip(String text) {

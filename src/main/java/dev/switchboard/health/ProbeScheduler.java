@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.health;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,16 +8,21 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.resilience.FailureKind;
+import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.routing.ActivePolicy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.core.Vertx;
 
 /**
  * Active health probes: for every provider with {@code health.probe: true}, a periodic {@code GET} of
  * {@code health.path} (a model listing: zero tokens, never a completion). A failing probe marks the provider down
- * before real traffic suffers; a passing probe of a down provider lets one trial request through (half-open).
+ * before real traffic suffers; a passing probe of a down provider lets one trial request through (half-open). Probe
+ * results are their own signal: shown per provider in the router-health API and counted by the
+ * {@code health.check.failures} meter, never mixed into the success rate of real traffic.
  */
 @ApplicationScoped
 public class ProbeScheduler {
@@ -25,14 +30,16 @@ public class ProbeScheduler {
     private static final Logger LOGGER = Logger.getLogger(ProbeScheduler.class);
 
     private final Vertx vertx;
+    private final Metrics metrics;
     private final List<Long> timers = new ArrayList<>();
 
-    public ProbeScheduler(Vertx vertx) {
+    public ProbeScheduler(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
-    /** Replaces the probes with those of {@code policy}. */
-    public synchronized void schedule(ActivePolicy policy) {
+    /** Replaces the probes with those of a newly active {@code policy}. */
+    synchronized void schedule(@Observes ActivePolicy policy) {
         cancel();
         for (ProviderState state : policy.states().values()) {
             ProviderSpec spec = state.spec();
@@ -43,11 +50,12 @@ public class ProbeScheduler {
         }
     }
 
-    private static void probe(Provider provider, ProviderState state) {
+    private void probe(Provider provider, ProviderState state) {
         String path = state.spec().health().path();
         String shown = path != null ? path : "(model list)";
         provider.probe(path).subscribe().with(status -> {
             if (status >= 200 && status < 300) {
+                state.health().probePassed();
                 state.guard().probePassed();
             } else {
                 fail(state, "probe GET " + shown + " answered HTTP " + status);
@@ -55,12 +63,13 @@ public class ProbeScheduler {
         }, failure -> fail(state, "probe GET " + shown + " failed: " + FailureKind.of(failure).description()));
     }
 
-    private static void fail(ProviderState state, String reason) {
+    private void fail(ProviderState state, String reason) {
         if (!state.guard().probeDown()) {
             LOGGER.warnf("provider '%s' is down: %s", state.spec().name(), reason);
         }
+        metrics.healthCheckFailure(state.spec().name());
         state.guard().probeFailed();
-        state.health().failed(reason);
+        state.health().probeFailed(reason);
     }
 
     private void cancel() {

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.schema;
 
 /** The caller's request cannot be routed as sent (HTTP 400); {@code code} is OpenAI-style. */
 public final class InvalidRequestException extends RuntimeException {

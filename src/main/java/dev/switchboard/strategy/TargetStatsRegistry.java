@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.strategy;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.model.Target;
-import dev.switchboard.strategy.TargetStats;
 
 /**
  * Live statistics per target ({@code provider/model}), shared by every route that uses the target and kept for the

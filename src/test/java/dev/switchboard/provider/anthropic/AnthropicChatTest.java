@@ -13,11 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.provider.StreamUsage;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.testing.Fixtures;
 
 /** OpenAI chat ⇄ Anthropic Messages, each direction, from the recorded fixtures. */
-class AnthropicTranslationTest {
+class AnthropicChatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +51,7 @@ class AnthropicTranslationTest {
         JsonNode chat = json(CHAT);
         String before = chat.toString();
 
-        JsonNode out = AnthropicTranslation.request(chat, "claude-3-5-haiku-20241022", 0, true);
+        JsonNode out = AnthropicChat.request(chat, "claude-3-5-haiku-20241022", 0, true);
 
         assertThat(chat.toString()).as("the caller's request is never modified").isEqualTo(before);
         assertThat(out.path("model").asText()).isEqualTo("claude-3-5-haiku-20241022");
@@ -90,16 +91,17 @@ class AnthropicTranslationTest {
     void alwaysSendsMaxTokensFromTheCallerTheTargetOrTheDefault() throws Exception {
         JsonNode noMax = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
-        assertThat(AnthropicTranslation.request(noMax, "m", 0, false).path("max_tokens").asInt())
-                .isEqualTo(AnthropicTranslation.DEFAULT_MAX_TOKENS);
-        assertThat(AnthropicTranslation.request(noMax, "m", 1234, false).path("max_tokens").asInt()).isEqualTo(1234);
-        assertThat(AnthropicTranslation.request(json("{\"max_completion_tokens\":77,\"messages\":[]}"), "m", 1234, false)
+        assertThat(AnthropicChat.request(noMax, "m", 0, false).path("max_tokens").asInt())
+                .isEqualTo(AnthropicChat.DEFAULT_MAX_TOKENS);
+        assertThat(AnthropicChat.request(noMax, "m", 1234, false).path("max_tokens").asInt()).isEqualTo(1234);
+        assertThat(AnthropicChat.request(json("{\"max_completion_tokens\":77,\"messages\":[]}"), "m", 1234, false)
                 .path("max_tokens").asInt()).isEqualTo(77);
     }
 
     @Test
     void translatesATextResponse() throws Exception {
-        JsonNode out = AnthropicTranslation.response(json(Fixtures.text("anthropic/message.json")), 1700000000);
+        JsonNode message = json(Fixtures.text("anthropic/message.json"));
+        JsonNode out = AnthropicChat.response(message, 1700000000, AnthropicChat.usage(message.path("usage")));
 
         assertThat(out.path("object").asText()).isEqualTo("chat.completion");
         JsonNode choice = out.path("choices").get(0);
@@ -112,7 +114,8 @@ class AnthropicTranslationTest {
 
     @Test
     void translatesAToolUseResponse() throws Exception {
-        JsonNode out = AnthropicTranslation.response(json(Fixtures.text("anthropic/message-tool-use.json")), 1);
+        JsonNode message = json(Fixtures.text("anthropic/message-tool-use.json"));
+        JsonNode out = AnthropicChat.response(message, 1, AnthropicChat.usage(message.path("usage")));
 
         JsonNode choice = out.path("choices").get(0);
         assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
@@ -127,7 +130,7 @@ class AnthropicTranslationTest {
 
     @Test
     void turnsErrorBodiesIntoOpenAiErrors() throws Exception {
-        JsonNode out = AnthropicTranslation.error(json(Fixtures.text("anthropic/error-overloaded.json")), 529);
+        JsonNode out = AnthropicChat.error(json(Fixtures.text("anthropic/error-overloaded.json")), 529);
 
         assertThat(out.path("error").path("type").asText()).isEqualTo("overloaded_error");
         assertThat(out.path("error").path("code").asText()).isEqualTo("overloaded_error");
@@ -135,7 +138,7 @@ class AnthropicTranslationTest {
     }
 
     private static List<JsonNode> translate(String fixture, boolean includeUsage) throws Exception {
-        AnthropicStream stream = new AnthropicStream(1700000000, includeUsage);
+        AnthropicStream stream = new AnthropicStream(1700000000, includeUsage, new StreamUsage());
         List<JsonNode> out = new ArrayList<>();
         for (SseEvent event : Fixtures.sseEvents(fixture)) {
             for (SseEvent translated : stream.translate(event)) {

@@ -1,4 +1,4 @@
-package dev.switchboard.provider;
+package dev.switchboard.schema;
 
 /** The OpenAI operations Switchboard proxies, with their path below {@code /v1}. */
 public enum Endpoint {

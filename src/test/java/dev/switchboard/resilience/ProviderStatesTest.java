@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

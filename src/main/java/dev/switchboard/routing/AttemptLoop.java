@@ -1,0 +1,199 @@
+package dev.switchboard.routing;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.model.Route;
+import dev.switchboard.model.Target;
+import dev.switchboard.provider.Attempt;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.Reply;
+import dev.switchboard.resilience.FailureKind;
+import dev.switchboard.resilience.Outcome;
+import dev.switchboard.resilience.ProviderGuard;
+import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.RequestBody;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiErrors;
+import dev.switchboard.usage.UsageLedger;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One request's walk along its attempt plan: round and round while attempts remain, skipping (without any network
+ * I/O, and at no cost in attempts) a target whose guard refuses, until an attempt answers, returns an answer that must
+ * go back to the caller (a 4xx), or the budget runs out. Failover happens only before the first byte reaches the
+ * caller. Used from one attempt at a time, never concurrently.
+ */
+final class AttemptLoop {
+
+    private static final Logger LOGGER = Logger.getLogger(AttemptLoop.class);
+
+    private final ActivePolicy policy;
+    private final RouteRuntime runtime;
+    private final Route route;
+    private final Endpoint endpoint;
+    private final RequestBody request;
+    private final List<Target> plan;
+    private final String session;
+    private final UsageLedger usage;
+    private final Metrics metrics;
+    private final String routeTag;
+    private final boolean[] tried;
+    private int attempts;
+    private int cursor;
+    private Outcome lastOutcome;
+    private Target lastTarget;
+
+    AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
+            String session, UsageLedger usage, Metrics metrics, String routeTag) {
+        this.policy = policy;
+        this.runtime = runtime;
+        this.route = runtime.route();
+        this.endpoint = endpoint;
+        this.request = request;
+        this.plan = plan;
+        this.session = session;
+        this.usage = usage;
+        this.metrics = metrics;
+        this.routeTag = routeTag;
+        this.tried = new boolean[plan.size()];
+    }
+
+    Uni<ProxyResponse> run() {
+        return next(0);
+    }
+
+    /** The next target of the plan whose guard admits it; a whole round of refusals means nothing is available. */
+    private Uni<ProxyResponse> next(int refused) {
+        if (attempts >= route.maxAttempts() || refused >= plan.size()) {
+            if (lastOutcome != null) {
+                metrics.fallback(routeTag, lastTarget.provider(), "none", lastOutcome.tag());
+            }
+            return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
+        }
+        int position = cursor++ % plan.size();
+        Target target = plan.get(position);
+        ProviderState state = policy.state(target.provider());
+        return state.guard().admit().onItem().transformToUni(permit -> {
+            if (permit.isEmpty()) {
+                LOGGER.debugf("route '%s': skipping %s, provider %s", route.name(), target, state.status());
+                return next(refused + 1);
+            }
+            boolean repeat = tried[position];
+            tried[position] = true;
+            if (lastOutcome != null) {
+                metrics.fallback(routeTag, lastTarget.provider(), target.provider(), lastOutcome.tag());
+            }
+            metrics.selected(routeTag, target.provider(), modelTag(target));
+            return attempt(target, state, permit.get(), repeat);
+        });
+    }
+
+    private Uni<ProxyResponse> attempt(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
+        attempts++;
+        lastTarget = target;
+        Provider provider = policy.provider(target.provider());
+        Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens());
+        AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
+                modelTag(target));
+        Uni<Reply> reply = Uni.createFrom().deferred(() -> {
+            scope.start();
+            return provider.send(attempt);
+        });
+        Duration backoff = route.backoff();
+        if (repeat && !backoff.isZero()) {
+            reply = Uni.createFrom().voidItem().onItem().delayIt().by(backoff).replaceWith(reply);
+        }
+        return reply.onItemOrFailure().transformToUni((answer, failure) -> {
+            if (failure != null) {
+                return failOver(target, scope, Outcome.of(failure));
+            }
+            if (answer instanceof Reply.Stream stream) {
+                return Uni.createFrom().item(streamed(target, scope, stream));
+            }
+            Reply.Complete complete = (Reply.Complete) answer;
+            Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
+            if (outcome.failsOver()) {
+                return failOver(target, scope, outcome);
+            }
+            scope.settle(outcome);
+            return Uni.createFrom().item(answered(target, scope, complete));
+        }).onCancellation().invoke(() -> scope.settle(new Outcome.Abandoned()));
+    }
+
+    private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
+        scope.firstEvent();
+        runtime.succeeded(session, target);
+        return new ProxyResponse(200, ResponseHeaders.stream(target, attempts),
+                StreamRelay.relay(stream.first(), stream.rest(), target.toString(), outcome -> {
+                    scope.settle(outcome);
+                    Usage used = stream.usage().reported();
+                    scope.account(used != null ? used
+                            : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
+                }));
+    }
+
+    private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
+        Map<String, List<String>> headers = ResponseHeaders.json(target, attempts, complete.contentType());
+        if (complete.status() < 400) {
+            runtime.succeeded(session, target);
+            Usage used = complete.usage() != null ? complete.usage()
+                    : Usage.estimate(request.estimatedPromptTokens(), complete.body().length / 4);
+            BigDecimal cost = scope.account(used);
+            if (cost != null) {
+                headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));
+            }
+        }
+        return ProxyResponse.json(complete.status(), headers, complete.body());
+    }
+
+    private Uni<ProxyResponse> failOver(Target target, AttemptScope scope, Outcome outcome) {
+        scope.settle(outcome);
+        lastOutcome = outcome;
+        LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
+                target.provider(), target.model(), outcome.describe());
+        return next(0);
+    }
+
+    /** Every target of the plan was refused by its guard: 503 with the earliest time one may be tried again. */
+    private ProxyResponse unavailable() {
+        metrics.noAvailableProvider(routeTag);
+        long wait = Long.MAX_VALUE;
+        List<String> states = new ArrayList<>();
+        for (Target target : plan) {
+            ProviderState state = policy.state(target.provider());
+            wait = Math.min(wait, state.guard().availableIn().toMillis());
+            states.add(target.provider() + " " + state.status());
+        }
+        long seconds = Math.max(1, (wait + 999) / 1000);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", List.of(Long.toString(seconds)));
+        headers.put(ResponseHeaders.ATTEMPTS, List.of("0"));
+        String message = "No provider of '" + route.name() + "' is available now (" + String.join(", ", states)
+                + "); retry in " + seconds + "s.";
+        LOGGER.warnf("route '%s': %s", route.name(), message);
+        return ProxyResponse.error(503, message, OpenAiErrors.UPSTREAM, "no_available_provider", headers);
+    }
+
+    private ProxyResponse exhausted() {
+        boolean timeout = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.TIMEOUT;
+        String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
+                + lastTarget.provider() + "' (model " + lastTarget.model() + ") failed with " + lastOutcome.describe();
+        LOGGER.warnf("route '%s': %s", route.name(), message);
+        return ProxyResponse.error(timeout ? 504 : 502, message, OpenAiErrors.UPSTREAM,
+                timeout ? "upstream_timeout" : "upstream_error", ResponseHeaders.of(lastTarget, attempts));
+    }
+
+    /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */
+    private String modelTag(Target target) {
+        return routeTag.equals(Metrics.PINNED) ? Metrics.PINNED : target.model();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.switchboard.routing;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.model.Target;
+import dev.switchboard.resilience.Outcome;
+import dev.switchboard.resilience.ProviderGuard;
+import dev.switchboard.resilience.ProviderHealth;
+import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.schema.Usage;
+import dev.switchboard.strategy.TargetStats;
+import dev.switchboard.usage.UsageLedger;
+
+/**
+ * Everything one attempt touches, settled exactly once by its {@link Outcome}: the breaker permit, the target's
+ * statistics, the provider's passive health and in-flight count, and the attempt meters. A JSON attempt settles when
+ * its answer arrives; a stream when its last event passed, it broke, stalled or carried a malformed event, or the
+ * caller went away, so a provider whose streams break counts as failing like one that answers 503. Later settlements
+ * are ignored. Thread-safe.
+ */
+final class AttemptScope {
+
+    private final Target target;
+    private final ProviderState state;
+    private final ProviderGuard.Permit permit;
+    private final TargetStats stats;
+    private final Metrics metrics;
+    private final UsageLedger usage;
+    private final String modelTag;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile long started;
+    /** Nanoseconds to a stream's first event, or -1 while none arrived. */
+    private volatile long firstEvent = -1;
+
+    AttemptScope(Target target, ProviderState state, ProviderGuard.Permit permit, TargetStats stats, Metrics metrics,
+            UsageLedger usage, String modelTag) {
+        this.target = target;
+        this.state = state;
+        this.permit = permit;
+        this.stats = stats;
+        this.metrics = metrics;
+        this.usage = usage;
+        this.modelTag = modelTag;
+    }
+
+    /** The attempt goes out now: it is in flight until it is settled. */
+    void start() {
+        stats.begin();
+        state.health().begin();
+        started = System.nanoTime();
+    }
+
+    /** A stream's first event arrived: its time to first token. The stream's verdict comes when it ends. */
+    void firstEvent() {
+        long elapsed = System.nanoTime() - started;
+        firstEvent = elapsed;
+        stats.firstToken(elapsed);
+        metrics.firstToken(target.provider(), modelTag, Duration.ofNanos(elapsed));
+    }
+
+    /** Settles the attempt with {@code outcome}; only the first call counts. */
+    void settle(Outcome outcome) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        outcome.settle(state.guard(), permit);
+        if (started == 0) {
+            return;
+        }
+        long elapsed = System.nanoTime() - started;
+        ProviderHealth health = state.health();
+        health.end();
+        boolean streamed = firstEvent >= 0;
+        if (outcome instanceof Outcome.Abandoned) {
+            stats.release();
+            return;
+        }
+        boolean success = outcome instanceof Outcome.Answered;
+        if (streamed) {
+            stats.streamEnded(success);
+        } else {
+            stats.complete(success, elapsed);
+        }
+        if (success) {
+            health.answered(streamed ? firstEvent : elapsed, streamed);
+        } else {
+            health.failed(outcome.describe());
+        }
+        metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed);
+    }
+
+    /** Counts the answer's tokens and cost; returns the cost in USD, or null when the target has no price. */
+    BigDecimal account(Usage used) {
+        metrics.tokens(target.provider(), modelTag, used.promptTokens(), used.completionTokens());
+        return usage.record(target, used);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.switchboard.schema.openai;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import dev.switchboard.schema.MalformedBodyException;
+import dev.switchboard.schema.Usage;
+
+/**
+ * Reads the {@code usage} object of an OpenAI-format body or stream chunk that Switchboard passes through unchanged,
+ * with a streaming parser that builds nothing else, and checks on the way that the body is whole JSON. Only for
+ * OpenAI-compatible upstreams: translating adapters know their usage exactly and report it themselves. Stateless;
+ * thread-safe.
+ */
+public final class OpenAiUsage {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private OpenAiUsage() {
+    }
+
+    /**
+     * The body's top-level {@code usage}, or null when it has none.
+     *
+     * @throws MalformedBodyException when the body is not one whole JSON object
+     */
+    public static Usage scan(byte[] json) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            return scan(parser);
+        } catch (IOException e) {
+            throw new MalformedBodyException("the body is not valid JSON");
+        }
+    }
+
+    /** {@link #scan(byte[])} for an event's data. */
+    public static Usage scan(String json) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            return scan(parser);
+        } catch (IOException e) {
+            throw new MalformedBodyException("the body is not valid JSON");
+        }
+    }
+
+    private static Usage scan(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedBodyException("the body is not a JSON object");
+        }
+        Usage usage = null;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+                usage = usage(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            throw new MalformedBodyException("the body is not one whole JSON object");
+        }
+        return usage;
+    }
+
+    /** Reads a {@code usage} object; the parser stands on its START_OBJECT. */
+    private static Usage usage(JsonParser parser) throws IOException {
+        long prompt = -1;
+        long completion = 0;
+        long cached = 0;
+        long reasoning = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if ("prompt_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                prompt = parser.getLongValue();
+            } else if ("completion_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                completion = parser.getLongValue();
+            } else if ("prompt_tokens_details".equals(name) && token == JsonToken.START_OBJECT) {
+                cached = detail(parser, "cached_tokens");
+            } else if ("completion_tokens_details".equals(name) && token == JsonToken.START_OBJECT) {
+                reasoning = detail(parser, "reasoning_tokens");
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return prompt < 0 ? null : new Usage(prompt, completion, cached, reasoning, false);
+    }
+
+    private static long detail(JsonParser parser, String field) throws IOException {
+        long value = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (field.equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                value = parser.getLongValue();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return value;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Usage accounting: tokens and cost per provider and model, from the usage each answer reported.
+ */
+package dev.switchboard.usage;
