@@ -8,7 +8,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The whole policy file. Maps keep the YAML order (failover plans and {@code /v1/models} listings follow it).
- * Cross-references (a target naming a provider) are checked by {@link PolicyParser}, which knows every path.
+ * Cross-references (a target naming a provider) are checked by {@link PolicyReferences}, which knows every path.
  */
 @RegisterForReflection
 public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> providers,

@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -42,7 +44,9 @@ public final class PolicyParser {
     }
 
     /**
-     * Parses and validates one policy document, including references between its sections.
+     * Parses and validates one policy document, including references between its sections. Every section and every
+     * entry of {@code providers}, {@code routes} and {@code tenants} is read on its own, so one bad entry does not
+     * hide the problems of the others: the exception lists them all.
      *
      * @param yaml the file's content
      * @param source where it came from, for messages (a path, or "built-in demo policy")
@@ -51,61 +55,96 @@ public final class PolicyParser {
         if (yaml.isBlank()) {
             throw new PolicyException(source, List.of("(document): the policy is empty"));
         }
-        PolicyConfig config;
+        JsonNode root;
         try {
-            config = mapper.readValue(yaml, PolicyConfig.class);
+            root = mapper.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new PolicyException(source, List.of(describe(e)));
         }
-        if (config == null) {
+        if (root == null || root.isNull() || root.isMissingNode()) {
             throw new PolicyException(source, List.of("(document): the policy is empty"));
         }
-        List<String> problems = crossReferences(config);
+        if (!root.isObject()) {
+            throw new PolicyException(source, List.of("(document): expected a mapping"));
+        }
+        List<String> problems = new ArrayList<>();
+        root.fieldNames().forEachRemaining(key -> {
+            if (!SECTIONS.contains(key)) {
+                problems.add(key + ": unknown key '" + key + "' (known: " + String.join(", ", SECTIONS.stream().sorted()
+                        .toList()) + ")");
+            }
+        });
+        DefaultsConfig defaults = bind(root, "defaults", DefaultsConfig.class, problems);
+        Map<String, ProviderConfig> providers = bindEach(root, "providers", ProviderConfig.class, problems);
+        Map<String, RouteConfig> routes = bindEach(root, "routes", RouteConfig.class, problems);
+        TenancyConfig tenancy = bind(root, "tenancy", TenancyConfig.class, problems);
+        Map<String, TenantConfig> tenants = bindEach(root, "tenants", TenantConfig.class, problems);
+        String defaultRoute = bind(root, "default-route", String.class, problems);
+        String readiness = bind(root, "readiness", String.class, problems);
+        if (!problems.isEmpty()) {
+            throw new PolicyException(source, problems);
+        }
+        PolicyConfig config;
+        try {
+            config = new PolicyConfig(defaults, providers, routes, defaultRoute, tenancy, tenants, readiness);
+        } catch (ConfigViolation violation) {
+            throw new PolicyException(source, List.of(violation.key() + ": " + violation.getMessage()));
+        }
+        problems.addAll(PolicyReferences.check(config));
         if (!problems.isEmpty()) {
             throw new PolicyException(source, problems);
         }
         return config;
     }
 
-    private static List<String> crossReferences(PolicyConfig config) {
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, RouteConfig> route : config.routes().entrySet()) {
-            List<TargetConfig> targets = route.getValue().targets();
-            for (int i = 0; i < targets.size(); i++) {
-                String provider = targets.get(i).provider();
-                if (!config.providers().containsKey(provider)) {
-                    problems.add("routes." + route.getKey() + ".targets[" + i + "].provider: no provider '" + provider
-                            + "' (defined: " + String.join(", ", config.providers().keySet()) + ")");
-                }
+    /** The top-level keys of a policy file. */
+    static final List<String> SECTIONS = List.of("defaults", "providers", "routes", "default-route", "tenancy",
+            "tenants", "readiness");
+
+    /** One section, or null when absent; a problem is recorded, not thrown. */
+    private <T> T bind(JsonNode root, String key, Class<T> type, List<String> problems) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            problems.add(prefixed(key, describe(e)));
+            return null;
+        }
+    }
+
+    /** A mapping of named entries, each read on its own; null when absent. A null entry stays null (reported later). */
+    private <T> Map<String, T> bindEach(JsonNode root, String key, Class<T> type, List<String> problems) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add(key + ": expected a mapping");
+            return null;
+        }
+        Map<String, T> entries = new LinkedHashMap<>();
+        node.fields().forEachRemaining(entry -> {
+            try {
+                entries.put(entry.getKey(), entry.getValue().isNull() ? null : mapper.treeToValue(entry.getValue(), type));
+            } catch (JsonProcessingException e) {
+                problems.add(prefixed(key + "." + entry.getKey(), describe(e)));
             }
+        });
+        return entries;
+    }
+
+    /** {@code problem} ({@code relative.path: message}) with the path of the value it was found in put in front. */
+    private static String prefixed(String prefix, String problem) {
+        if (problem.startsWith("(document)")) {
+            return prefix + problem.substring("(document)".length());
         }
-        if (config.defaultRoute() != null && !config.routes().containsKey(config.defaultRoute())) {
-            problems.add("default-route: no route '" + config.defaultRoute() + "' (defined: "
-                    + String.join(", ", config.routes().keySet()) + ")");
+        if (problem.startsWith(":") || problem.startsWith(" ")) {
+            return prefix + problem;
         }
-        String defaultTenant = config.tenancy().defaultTenant();
-        if (defaultTenant != null && !config.tenants().containsKey(defaultTenant)) {
-            problems.add("tenancy.default-tenant: no tenant '" + defaultTenant + "' under 'tenants'");
-        }
-        for (Map.Entry<String, TenantConfig> tenant : config.tenants().entrySet()) {
-            String path = "tenants." + tenant.getKey();
-            List<String> providers = tenant.getValue().allowedProviders();
-            for (int i = 0; providers != null && i < providers.size(); i++) {
-                if (!config.providers().containsKey(providers.get(i))) {
-                    problems.add(path + ".allowed-providers[" + i + "]: no provider '" + providers.get(i) + "'");
-                }
-            }
-            List<String> models = tenant.getValue().allowedModels();
-            for (int i = 0; models != null && i < models.size(); i++) {
-                String model = models.get(i);
-                if (model == null || model.isBlank()) {
-                    problems.add(path + ".allowed-models[" + i + "]: must not be empty");
-                } else if (!model.endsWith("*") && model.indexOf('/') < 0 && !config.routes().containsKey(model)) {
-                    problems.add(path + ".allowed-models[" + i + "]: no route '" + model + "'");
-                }
-            }
-        }
-        return problems;
+        return problem.startsWith("[") ? prefix + problem : prefix + "." + problem;
     }
 
     private static String describe(JsonProcessingException e) {

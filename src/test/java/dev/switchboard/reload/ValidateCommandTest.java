@@ -46,6 +46,29 @@ class ValidateCommandTest {
     }
 
     @Test
+    void reportsTheStructuralProblemsOfEveryEntryNotOnlyTheFirst(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                defaults: { timeout: soon }
+                providers:
+                  a: { type: mock, mock: { failure-rate: 2 } }
+                  b: { type: mock, wieght: 1 }
+                routes:
+                  fast: { targets: [ { provider: a, model: m, weight: 0 } ] }
+                  slow: { targets: [ { provider: b } ] }
+                colour: blue
+                """);
+
+        assertThat(run(bad.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("colour: unknown key 'colour'")
+                .contains("defaults.timeout: invalid value 'soon'")
+                .contains("providers.a.mock.failure-rate: must be between 0 and 1")
+                .contains("providers.b.wieght: unknown key 'wieght'")
+                .contains("routes.fast.targets[0].weight: must be > 0")
+                .contains("routes.slow.targets[0].model: is required");
+    }
+
+    @Test
     void checksCredentialsOnlyWhenAsked(@TempDir Path dir) throws Exception {
         Path policy = Files.writeString(dir.resolve("p.yaml"), """
                 providers:
