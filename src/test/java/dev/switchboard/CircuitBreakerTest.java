@@ -1,5 +1,6 @@
 package dev.switchboard;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -21,6 +22,8 @@ import java.util.concurrent.Executors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
@@ -101,6 +104,49 @@ class CircuitBreakerTest {
         Map<String, Object> health = provider("cb-open");
         assertThat((String) health.get("last_error")).contains("HTTP 500");
         assertThat(((Number) health.get("success_rate")).doubleValue()).isLessThan(0.5);
+    }
+
+    /**
+     * A provider whose answers fail after they started is as broken as one that answers 503: every stream that breaks
+     * after its first event, and every 200 JSON body cut short, counts against its breaker and its passive health.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "cb-stream", "cb-malformed", "cb-503" })
+    void opensTheBreakerOfAProviderWhoseAnswersBreakLikeOneThatAnswers503(String route) {
+        boolean stream = route.equals("cb-stream");
+        Stubs.answers(FakeProviders.secondary);
+        answer("cb-malformed", aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(Fixtures.text("openai/chat-completion.json").substring(0, 120)));
+        answer("cb-503", Stubs.error(503, "error-500.json"));
+        FakeProviders.streamer.reset();
+        int before = route.equals("cb-stream") ? 0 : requestsFor(route);
+
+        for (int i = 0; i < 4; i++) {
+            Response response = given().contentType(ContentType.JSON)
+                    .body("{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"messages\":[]}")
+                    .post("/v1/chat/completions");
+            assertThat(response.statusCode()).isEqualTo(200);
+            if (stream) {
+                // the caller still gets the first events and then an explicit error, never a clean end
+                assertThat(response.header("x-switchboard-provider")).isEqualTo("cb-stream");
+                assertThat(response.asString()).contains("stream_interrupted").doesNotContain("[DONE]");
+            } else {
+                // a body that does not parse fails over like a 503
+                assertThat(response.header("x-switchboard-provider")).isEqualTo("secondary");
+                assertThat(response.header("x-switchboard-attempts")).isEqualTo("2");
+            }
+        }
+
+        Map<String, Object> health = provider(route);
+        assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
+        assertThat(((Number) health.get("success_rate")).doubleValue()).isLessThan(0.5);
+        assertThat((String) health.get("last_error")).contains(
+                stream ? "connection broken" : route.equals("cb-malformed") ? "malformed" : "HTTP 503");
+        given().contentType(ContentType.JSON)
+                .body("{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"messages\":[]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-switchboard-provider", "secondary").header("x-switchboard-attempts", "1");
+        assertThat(stream ? FakeProviders.streamer.requests() : requestsFor(route) - before).isEqualTo(4);
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.testing.Exposition;
 import dev.switchboard.testing.PackagedApp;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -60,6 +61,24 @@ class DemoPolicyIT {
         given().get(app.managementUrl("/q/health/ready")).then().statusCode(200);
         given().get(app.managementUrl("/q/health/live")).then().statusCode(200);
         given().get(app.managementUrl("/q/health/started")).then().statusCode(200);
-        assertThat(given().get(app.managementUrl("/q/metrics")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void countsItsDemoTrafficInTheMetrics() {
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"model\":\"smart\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post(app.url("/v1/chat/completions")).then().statusCode(200);
+        }
+
+        Exposition metrics = Exposition.parse(given().accept("text/plain").get(app.managementUrl("/q/metrics"))
+                .then().statusCode(200).extract().asString());
+        assertThat(metrics.sum("switchboard_routing_requests_total", "route=\"smart\"")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("switchboard_provider_attempts_total", "provider=\"mock-steady\"",
+                "model=\"mock-smart\"", "outcome=\"success\"")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("gen_ai_client_token_usage_count", "gen_ai_provider_name=\"mock-steady\"",
+                "gen_ai_token_type=\"output\"")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("switchboard_policy_reloads_total", "result=\"success\"")).isEqualTo(1);
+        assertThat(metrics.sum("switchboard_provider_breaker_state", "provider=\"mock-steady\"")).isZero();
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +55,22 @@ class MetricsTest {
         chat("chat");
         chat("claude-metrics");
 
+        // parse() is a strict reader of the text format: names, labels, one TYPE per family, no duplicate series
         Exposition exposition = scrape();
 
-        assertThat(exposition.has("switchboard_provider_breaker_state", "provider=\"primary\"")).isTrue();
-        assertThat(exposition.has("switchboard_provider_in_flight", "provider=\"secondary\"")).isTrue();
-        assertThat(exposition.has("switchboard_policy_loaded_timestamp_seconds")).isTrue();
+        // every documented family is there after traffic, with values that mean what they say
+        for (String family : List.of("switchboard_routing_requests_total", "switchboard_routing_target_selected_total",
+                "switchboard_provider_attempts_total", "switchboard_provider_request_duration_seconds_count",
+                "gen_ai_client_token_usage_count", "gen_ai_client_operation_duration_seconds_count",
+                "switchboard_cost_usd_total")) {
+            assertThat(exposition.sum(family)).as(family).isPositive();
+        }
+        assertThat(exposition.sum("switchboard_provider_breaker_state", "provider=\"primary\"")).isZero();
+        assertThat(exposition.has("switchboard_provider_breaker_state", "provider=\"secondary\"")).isTrue();
+        assertThat(exposition.sum("switchboard_provider_in_flight", "provider=\"primary\"")).isZero();
+        double loaded = exposition.sum("switchboard_policy_loaded_timestamp_seconds");
+        assertThat(loaded).isBetween(Instant.now().minus(Duration.ofHours(1)).getEpochSecond() * 1.0,
+                Instant.now().getEpochSecond() + 1.0);
         assertThat(exposition.sum("switchboard_policy_reloads_total", "result=\"success\"")).isGreaterThanOrEqualTo(1);
     }
 
@@ -102,6 +116,22 @@ class MetricsTest {
                 "outcome=\"5xx\"")).isEqualTo(1);
         assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count",
                 "gen_ai_provider_name=\"primary\"", "error_type=\"5xx\"")).isEqualTo(1);
+    }
+
+    @Test
+    void countsA429AsRateLimitingNotAsA5xx() {
+        Stubs.fails(FakeProviders.primary, Stubs.error(429, "error-429.json"));
+        Exposition before = scrape();
+
+        chat("chat");
+
+        Exposition after = scrape();
+        assertThat(delta(before, after, "switchboard_routing_fallbacks_total", "route=\"chat\"", "from=\"primary\"",
+                "to=\"secondary\"", "reason=\"429\"")).isEqualTo(1);
+        assertThat(delta(before, after, "switchboard_routing_fallbacks_total", "route=\"chat\"", "from=\"primary\"",
+                "reason=\"5xx\"")).isZero();
+        assertThat(delta(before, after, "switchboard_provider_attempts_total", "provider=\"primary\"",
+                "outcome=\"429\"")).isEqualTo(1);
     }
 
     @Test

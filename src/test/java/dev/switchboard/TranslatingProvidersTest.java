@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.openai.client.OpenAIClient;
@@ -34,6 +35,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
@@ -120,7 +122,65 @@ class TranslatingProvidersTest {
 
         assertThat(completion.choices().get(0).message().content()).hasValue("Hello! How can I help you today?");
         assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
-        assertThat(completion.usage()).isPresent();
+        // the fixtures' own counts: Anthropic 12 in / 10 out, Gemini 8 in / 9 out
+        CompletionUsage usage = completion.usage().orElseThrow();
+        assertThat(usage.promptTokens()).isEqualTo(model.equals("claude") ? 12 : 8);
+        assertThat(usage.completionTokens()).isEqualTo(model.equals("claude") ? 10 : 9);
+        assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+    }
+
+    /** Usage rows of the admin API, by provider/model. */
+    private Map<String, Map<String, Object>> usageRows() throws Exception {
+        URL usageUrl = new URL(readiness.getProtocol(), readiness.getHost(), readiness.getPort(), "/api/v1/admin/usage");
+        List<Map<String, Object>> rows = JsonPath.from(given().get(usageUrl).asString()).getList("usage");
+        return rows.stream().collect(Collectors.toMap(r -> r.get("provider") + "/" + r.get("model"), r -> r));
+    }
+
+    private static long count(Map<String, Map<String, Object>> rows, String key, String field) {
+        Map<String, Object> row = rows.get(key);
+        return row == null ? 0 : ((Number) row.get(field)).longValue();
+    }
+
+    /**
+     * A translated stream's usage is the provider's exact count (from the fixture), recorded whether or not the caller
+     * asked for {@code include_usage}; the caller sees the usage chunk only when it asked.
+     */
+    @ParameterizedTest(name = "model={0}, include_usage={1}")
+    @CsvSource({ "claude, true", "claude, false", "gemini, true", "gemini, false" })
+    void recordsTheExactUsageOfTranslatedStreams(String model, boolean includeUsage) throws Exception {
+        String key = model.equals("claude") ? "claude/claude-3-5-haiku-20241022" : "google/gemini-2.0-flash";
+        // Anthropic: 12 in (message_start), 9 out (message_delta); Gemini: 8 in, 7 out (the last usageMetadata)
+        long prompt = model.equals("claude") ? 12 : 8;
+        long completion = model.equals("claude") ? 9 : 7;
+        Map<String, Map<String, Object>> before = usageRows();
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model)
+                .addUserMessage("Hello");
+        if (includeUsage) {
+            params.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+        }
+
+        List<ChatCompletionChunk> chunks;
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params.build())) {
+            chunks = stream.stream().toList();
+        }
+
+        List<CompletionUsage> seen = chunks.stream().flatMap(c -> c.usage().stream()).toList();
+        if (includeUsage) {
+            assertThat(seen).singleElement().satisfies(u -> {
+                assertThat(u.promptTokens()).isEqualTo(prompt);
+                assertThat(u.completionTokens()).isEqualTo(completion);
+            });
+        } else {
+            assertThat(seen).isEmpty();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, Map<String, Object>> after = usageRows();
+            assertThat(count(after, key, "requests") - count(before, key, "requests")).isEqualTo(1);
+            assertThat(count(after, key, "estimated_requests") - count(before, key, "estimated_requests")).isZero();
+            assertThat(count(after, key, "prompt_tokens") - count(before, key, "prompt_tokens")).isEqualTo(prompt);
+            assertThat(count(after, key, "completion_tokens") - count(before, key, "completion_tokens"))
+                    .isEqualTo(completion);
+        });
     }
 
     @ParameterizedTest(name = "model={0}")

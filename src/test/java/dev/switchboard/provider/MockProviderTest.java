@@ -97,6 +97,30 @@ class MockProviderTest {
     }
 
     @Test
+    void endsAStreamWithAUsageChunkOnlyWhenTheCallerAsksForIt() throws Exception {
+        MockConfig config = new MockConfig(Duration.ZERO, 3, Duration.ZERO, null, null);
+        String body = "{\"model\":\"x\",\"stream\":true%s}";
+
+        Reply.Stream asked = (Reply.Stream) send(mock(config, 0.9), attempt(Endpoint.CHAT,
+                body.formatted(",\"stream_options\":{\"include_usage\":true}")));
+        Reply.Stream silent = (Reply.Stream) send(mock(config, 0.9), attempt(Endpoint.CHAT, body.formatted("")));
+        List<SseEvent> withUsage = asked.rest().collect().asList().await().atMost(Duration.ofSeconds(5));
+        List<SseEvent> without = silent.rest().collect().asList().await().atMost(Duration.ofSeconds(5));
+
+        // as OpenAI does: one more chunk before [DONE], with no choices and the whole usage
+        assertThat(withUsage).hasSize(without.size() + 1);
+        JsonNode usageChunk = JSON.readTree(withUsage.get(withUsage.size() - 2).data());
+        assertThat(usageChunk.path("choices")).isEmpty();
+        assertThat(usageChunk.path("usage").path("prompt_tokens").asLong()).isEqualTo(asked.usage().reported()
+                .promptTokens());
+        assertThat(usageChunk.path("usage").path("completion_tokens").asLong()).isPositive();
+        assertThat(without).noneMatch(e -> !e.isDone() && e.data().contains("\"usage\""));
+        // the usage is reported to Switchboard either way (the prompt estimate follows each body's size)
+        assertThat(silent.usage().reported().completionTokens()).isEqualTo(asked.usage().reported().completionTokens());
+        assertThat(silent.usage().reported().estimated()).isFalse();
+    }
+
+    @Test
     void answersOneEmbeddingPerInput() throws Exception {
         Reply reply = send(mock(MockConfig.DEFAULT, 0.9),
                 attempt(Endpoint.EMBEDDINGS, "{\"model\":\"x\",\"input\":[\"a\",\"b\",\"c\"],\"dimensions\":4}"));

@@ -110,6 +110,18 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1
                         circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 3s, success-threshold: 1 }
+                      cb-stream:
+                        type: openai
+                        base-url: http://127.0.0.1:%7$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 30s, success-threshold: 1 }
+                      cb-malformed:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 30s, success-threshold: 1 }
+                      cb-503:
+                        type: openai
+                        base-url: http://127.0.0.1:%1$d/v1
+                        circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 4, delay: 30s, success-threshold: 1 }
                       claude:
                         type: anthropic
                         base-url: http://127.0.0.1:%9$d
@@ -167,6 +179,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       cb-trial: { targets: [ { provider: cb-trial, model: cb-trial }, { provider: secondary, model: backup-model } ] }
                       cb-reopen: { targets: [ { provider: cb-reopen, model: cb-reopen }, { provider: secondary, model: backup-model } ] }
                       cb-all: { targets: [ { provider: cb-all, model: cb-all } ] }
+                      cb-stream: { targets: [ { provider: cb-stream, model: break }, { provider: secondary, model: backup-model } ] }
+                      cb-malformed: { targets: [ { provider: cb-malformed, model: cb-malformed }, { provider: secondary, model: backup-model } ] }
+                      cb-503: { targets: [ { provider: cb-503, model: cb-503 }, { provider: secondary, model: backup-model } ] }
                       claude: { targets: [ { provider: claude, model: claude-3-5-haiku-20241022 } ] }
                       gemini: { targets: [ { provider: google, model: gemini-2.0-flash } ] }
                       gemini-embed: { targets: [ { provider: google, model: text-embedding-004 } ] }

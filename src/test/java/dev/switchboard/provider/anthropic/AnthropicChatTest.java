@@ -134,7 +134,11 @@ class AnthropicChatTest {
 
         assertThat(out.path("error").path("type").asText()).isEqualTo("overloaded_error");
         assertThat(out.path("error").path("code").asText()).isEqualTo("overloaded_error");
-        assertThat(out.path("error").path("message").asText()).isNotBlank();
+        assertThat(out.path("error").path("message").asText()).isEqualTo("Overloaded");
+        // a body that is not Anthropic's error shape still names the status, never an empty message
+        assertThat(AnthropicChat.error(null, 502).path("error").path("message").asText())
+                .isEqualTo("Anthropic answered HTTP 502");
+        assertThat(AnthropicChat.error(null, 502).path("error").path("type").asText()).isEqualTo("api_error");
     }
 
     private static List<JsonNode> translate(String fixture, boolean includeUsage) throws Exception {
