@@ -108,11 +108,15 @@ class TranslatingProvidersTest {
                 .build();
     }
 
-    private static String streamText(StreamResponse<ChatCompletionChunk> stream) {
-        try (stream) {
-            return stream.stream().flatMap(c -> c.choices().stream()).map(c -> c.delta().content().orElse(""))
-                    .collect(Collectors.joining());
+    private String streamed(ChatCompletionCreateParams params) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            return streamText(stream);
         }
+    }
+
+    private static String streamText(StreamResponse<ChatCompletionChunk> stream) {
+        return stream.stream().flatMap(c -> c.choices().stream()).map(c -> c.delta().content().orElse(""))
+                .collect(Collectors.joining());
     }
 
     @ParameterizedTest(name = "model={0}")
@@ -186,7 +190,9 @@ class TranslatingProvidersTest {
     @ParameterizedTest(name = "model={0}")
     @ValueSource(strings = { "claude", "gemini" })
     void answersStreamsInOpenAiFormat(String model) {
-        assertThat(streamText(client.chat().completions().createStreaming(chat(model)))).isEqualTo("Hello! How can I help?");
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat(model))) {
+            assertThat(streamText(stream)).isEqualTo("Hello! How can I help?");
+        }
     }
 
     @Test
@@ -262,7 +268,7 @@ class TranslatingProvidersTest {
     void failsOverFromOpenAiToAnthropic(boolean stream) {
         Stubs.fails(FakeProviders.primary, Stubs.error(500, "error-500.json"));
 
-        String text = stream ? streamText(client.chat().completions().createStreaming(chat("openai-then-claude")))
+        String text = stream ? streamed(chat("openai-then-claude"))
                 : client.chat().completions().create(chat("openai-then-claude")).choices().get(0).message().content()
                         .orElseThrow();
 
@@ -278,9 +284,8 @@ class TranslatingProvidersTest {
                     + "\"content\":\"hi\"}]}").post("/v1/chat/completions")
                     .then().statusCode(200).header("x-switchboard-cost-usd", "0.000186");
         }
-        client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("claude-usage")
-                .addUserMessage("hi").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
-                .build()).close();
+        streamed(ChatCompletionCreateParams.builder().model("claude-usage").addUserMessage("hi")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
         URL usageUrl = new URL(readiness.getProtocol(), readiness.getHost(), readiness.getPort(), "/api/v1/admin/usage");
 
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {

@@ -6,6 +6,7 @@ package dev.switchboard.config;
  * own location so the final message names the full YAML path.
  */
 public final class ConfigViolation extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final String key;
 

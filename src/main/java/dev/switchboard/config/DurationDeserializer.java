@@ -15,6 +15,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * number of seconds, or ISO-8601 ({@code PT30S}).
  */
 final class DurationDeserializer extends StdScalarDeserializer<Duration> {
+    private static final long serialVersionUID = 1L;
 
     DurationDeserializer() {
         super(Duration.class);

@@ -7,6 +7,7 @@ import java.util.List;
  * ({@code routes.fast.targets[1].provider: no provider 'antropic'}).
  */
 public final class PolicyException extends Exception {
+    private static final long serialVersionUID = 1L;
 
     private final String source;
     private final List<String> problems;

@@ -126,7 +126,7 @@ public final class PolicyParser {
             return null;
         }
         Map<String, T> entries = new LinkedHashMap<>();
-        node.fields().forEachRemaining(entry -> {
+        node.properties().forEach(entry -> {
             try {
                 entries.put(entry.getKey(), entry.getValue().isNull() ? null : mapper.treeToValue(entry.getValue(), type));
             } catch (JsonProcessingException e) {

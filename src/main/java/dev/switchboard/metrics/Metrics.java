@@ -115,8 +115,8 @@ public class Metrics {
 
     /** Tokens of one answer. */
     public void tokens(String provider, String model, long input, long output) {
-        summary(provider, model, "input").record(input);
-        summary(provider, model, "output").record(output);
+        summary(provider, model, "input").record((double) input);
+        summary(provider, model, "output").record((double) output);
     }
 
     private DistributionSummary summary(String provider, String model, String type) {

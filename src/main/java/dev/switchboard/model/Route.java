@@ -25,6 +25,8 @@ public record Route(String name, String strategy, List<Target> targets, int maxA
     }
 
     /**
+     * How a route orders its plan beyond its strategy, and what it remembers.
+     *
      * @param preferFastForSimple order simple requests' plans by speed
      * @param preferQualityForComplex order complex requests' plans by quality
      * @param complexityThreshold estimated prompt tokens above which a request is complex
@@ -39,6 +41,8 @@ public record Route(String name, String strategy, List<Target> targets, int maxA
     }
 
     /**
+     * Session affinity: which key keeps a caller on one target, and for how long.
+     *
      * @param header the header holding the key, or null for the body's {@code user} field
      * @param ttl how long an unused pin is kept
      */

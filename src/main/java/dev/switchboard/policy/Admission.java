@@ -48,8 +48,7 @@ public final class Admission {
             if (route == null) {
                 route = defaultRoute(request.model());
             }
-            if (tenant != null && !pinned && !tenant.allowsModel(route.name())
-                    || tenant != null && pinned && !tenant.allowsModel(request.model())) {
+            if (tenant != null && !tenant.allowsModel(pinned ? request.model() : route.name())) {
                 throw refused(403, "model_not_allowed", "Tenant '" + tenant.name() + "' may not use model '"
                         + (pinned ? request.model() : route.name()) + "'.", null, null);
             }
@@ -66,8 +65,8 @@ public final class Admission {
         try {
             Tenant tenant = tenant(headers);
             return new Listing(table.routes().values().stream()
-                    .filter(r -> tenant == null || tenant.allowsModel(r.name())
-                            && r.targets().stream().anyMatch(t -> tenant.allowsProvider(t.provider())))
+                    .filter(r -> tenant == null || (tenant.allowsModel(r.name())
+                            && r.targets().stream().anyMatch(t -> tenant.allowsProvider(t.provider()))))
                     .map(Route::name).toList(), null);
         } catch (Refusal refusal) {
             return new Listing(List.of(), refusal.decision);
@@ -98,7 +97,7 @@ public final class Admission {
     /** The one-target route of a {@code provider/model} request, or null when {@code model} is not one. */
     private Route pin(Tenant tenant, String model) {
         Route route = table.pin(model).orElse(null);
-        if (route != null && (!table.allowPinning() || tenant != null && !tenant.allowPinning())) {
+        if (route != null && (!table.allowPinning() || (tenant != null && !tenant.allowPinning()))) {
             throw refused(403, "pinning_not_allowed", "Pinning a provider with '" + model + "' is not allowed"
                     + (tenant != null ? " for tenant '" + tenant.name() + "'" : "") + "; use a route alias.", null, null);
         }
@@ -182,6 +181,8 @@ public final class Admission {
 
     /** Unwinds a decision to refuse; never leaves this class. */
     private static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         private final transient Decision.Refused decision;
 
         Refusal(Decision.Refused decision) {

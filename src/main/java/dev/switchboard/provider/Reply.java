@@ -20,6 +20,8 @@ public sealed interface Reply {
      * @param retryAfter the upstream's Retry-After header, or null
      * @param usage the answer's token counts as the provider reported them, or null (errors, or none reported)
      */
+    // the body is passed along, never compared or hashed: a record's array identity is all it needs
+    @SuppressWarnings("ArrayRecordComponent")
     record Complete(int status, String contentType, byte[] body, String retryAfter, Usage usage) implements Reply {
 
         /** An answer with no usage: an error, or a body that reports none. */

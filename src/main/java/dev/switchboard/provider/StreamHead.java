@@ -169,6 +169,8 @@ public final class StreamHead {
 
     /** The upstream stream completed before sending any event. */
     public static final class StreamEndedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public StreamEndedException(String message) {
             super(message, null, false, false);
         }

@@ -7,6 +7,7 @@ import dev.switchboard.model.ProviderSpec;
  * classification needs no import of this package.
  */
 public final class UpstreamTimeoutException extends java.util.concurrent.TimeoutException {
+    private static final long serialVersionUID = 1L;
 
     public UpstreamTimeoutException(String message) {
         super(message);

@@ -168,6 +168,8 @@ public class PolicyWatcher {
 
     /** Start-up stops on an invalid policy; the log above names every problem. */
     static final class InvalidPolicyAtStartup extends ConfigurationException {
+        private static final long serialVersionUID = 1L;
+
         InvalidPolicyAtStartup(PolicyException cause) {
             super(cause.getMessage());
         }

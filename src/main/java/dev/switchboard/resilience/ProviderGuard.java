@@ -92,10 +92,10 @@ public final class ProviderGuard {
         CompletableFuture<Optional<Permit>> decision = new CompletableFuture<>();
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         if (trial) {
-            outcome.whenComplete((ignored, failure) -> endTrial(failure == null));
+            CompletableFuture<Void> unused = outcome.whenComplete((ignored, failure) -> endTrial(failure == null));
         }
         try {
-            breaker.call(() -> {
+            CompletionStage<Void> unused = breaker.call(() -> {
                 decision.complete(Optional.of(new Permit(outcome)));
                 return outcome;
             }).whenComplete((ignored, failure) -> {
@@ -110,7 +110,9 @@ public final class ProviderGuard {
             }
         }
         return Uni.createFrom().completionStage(decision)
-                .onCancellation().invoke(() -> decision.thenAccept(permit -> permit.ifPresent(Permit::neutral)));
+                .onCancellation().invoke(() -> {
+                    CompletableFuture<Void> unused = decision.thenAccept(permit -> permit.ifPresent(Permit::neutral));
+                });
     }
 
     /**
@@ -205,7 +207,7 @@ public final class ProviderGuard {
 
         /** Connect error, reset, timeout or 5xx: counts towards opening the breaker. */
         public void failure() {
-            outcome.completeExceptionally(BreakerFailure.INSTANCE);
+            outcome.completeExceptionally(new BreakerFailure());
         }
 
         /** Throttling, the caller's own 4xx, or a caller that went away: not the provider's failure. */
@@ -216,9 +218,10 @@ public final class ProviderGuard {
 
     /** The marker the breaker counts as a failure. */
     static final class BreakerFailure extends RuntimeException {
-        static final BreakerFailure INSTANCE = new BreakerFailure();
+        private static final long serialVersionUID = 1L;
 
-        private BreakerFailure() {
+        /** Stackless: cheap to make for every failure. */
+        BreakerFailure() {
             super("provider failure", null, false, false);
         }
     }

@@ -95,8 +95,8 @@ public final class ProviderHealth {
         }
         Snapshot s = snapshot();
         if (guard.state() == CircuitBreakerState.HALF_OPEN
-                || s.requests() > 0 && (s.successRate() < thresholds.degradedSuccessRate()
-                        || s.latencyMs() > thresholds.degradedLatency().toMillis())) {
+                || (s.requests() > 0 && (s.successRate() < thresholds.degradedSuccessRate()
+                        || s.latencyMs() > thresholds.degradedLatency().toMillis()))) {
             return "degraded";
         }
         return "healthy";

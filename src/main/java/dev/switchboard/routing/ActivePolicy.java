@@ -52,6 +52,8 @@ public record ActivePolicy(RoutingTable table, Map<String, Provider> providers, 
     }
 
     /** The runtime of a policy route, or a fresh one for a {@code provider/model} pin. */
+    // identity on purpose: a pin's one-target route may equal a policy route in value, but has no runtime of its own
+    @SuppressWarnings("ReferenceEquality")
     RouteRuntime runtime(Route route) {
         RouteRuntime runtime = routes.get(route.name());
         return runtime != null && runtime.route() == route ? runtime

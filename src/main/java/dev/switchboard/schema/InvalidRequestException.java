@@ -2,6 +2,7 @@ package dev.switchboard.schema;
 
 /** The caller's request cannot be routed as sent (HTTP 400); {@code code} is OpenAI-style. */
 public final class InvalidRequestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final String code;
 

@@ -6,6 +6,7 @@ package dev.switchboard.schema;
  * success passed on to the caller.
  */
 public final class MalformedBodyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public MalformedBodyException(String message) {
         super(message, null, false, false);

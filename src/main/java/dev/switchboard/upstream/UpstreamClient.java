@@ -72,7 +72,7 @@ public final class UpstreamClient implements AutoCloseable {
      * are items, transport problems fail the {@code Uni}.
      */
     public Uni<UpstreamResponse> call(String path, byte[] body) {
-        String[] s = path.split("/");
+        String[] s = path.split("/", -1);
         Uni<Response> response = switch (s.length) {
             case 1 -> api.post(s[0], body);
             case 2 -> api.post(s[0], s[1], body);

@@ -10,6 +10,8 @@ import io.smallrye.mutiny.Multi;
  *
  * @param retryAfter the Retry-After header, or null
  */
+// the body is passed along, never compared or hashed: a record's array identity is all it needs
+@SuppressWarnings("ArrayRecordComponent")
 public record UpstreamResponse(int status, String contentType, byte[] body, String retryAfter, Multi<SseEvent> events) {
 
     public boolean isStream() {

@@ -57,12 +57,18 @@ class PolicySchemaTest {
     }
 
     static Stream<Path> valid() throws IOException {
-        return Stream.concat(Files.list(Path.of("src/test/resources/policies/valid")),
+        return Stream.concat(files("src/test/resources/policies/valid").stream(),
                 Stream.of(Path.of("src/main/resources/switchboard/demo-policy.yaml")));
     }
 
     static Stream<Path> invalid() throws IOException {
-        return Files.list(Path.of("src/test/resources/policies/invalid")).sorted();
+        return files("src/test/resources/policies/invalid").stream();
+    }
+
+    private static java.util.List<Path> files(String dir) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(dir))) {
+            return files.sorted().toList();
+        }
     }
 
     private static void parse(String yaml) throws PolicyException {

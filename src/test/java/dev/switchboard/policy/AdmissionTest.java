@@ -83,9 +83,9 @@ class AdmissionTest {
     private static RequestHeaders headers(String... pairs) {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i].toLowerCase(), pairs[i + 1]);
+            map.put(pairs[i].toLowerCase(java.util.Locale.ROOT), pairs[i + 1]);
         }
-        return name -> map.get(name.toLowerCase());
+        return name -> map.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     private Decision admit(String body, RequestHeaders headers) {

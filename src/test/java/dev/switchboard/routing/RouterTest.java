@@ -131,8 +131,10 @@ class RouterTest {
 
     private ProxyResponse send(String body, Map<String, String> headers) {
         Map<String, String> lower = new HashMap<>();
-        headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
-        return router.route(Endpoint.CHAT, body.getBytes(StandardCharsets.UTF_8), name -> lower.get(name.toLowerCase()))
+        headers.forEach((k, v) -> lower.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        return router
+                .route(Endpoint.CHAT, body.getBytes(StandardCharsets.UTF_8),
+                        name -> lower.get(name.toLowerCase(java.util.Locale.ROOT)))
                 .await().atMost(Duration.ofSeconds(5));
     }
 

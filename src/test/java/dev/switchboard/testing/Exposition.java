@@ -33,7 +33,7 @@ public final class Exposition {
         Set<String> helps = new HashSet<>();
         Set<String> sampled = new HashSet<>();
         int number = 0;
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             number++;
             if (line.isEmpty()) {
                 continue;

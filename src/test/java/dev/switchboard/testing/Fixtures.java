@@ -25,10 +25,11 @@ public final class Fixtures {
     /** The events of an SSE fixture (name and data), in order. */
     public static java.util.List<dev.switchboard.schema.SseEvent> sseEvents(String name) {
         java.util.List<dev.switchboard.schema.SseEvent> events = new java.util.ArrayList<>();
-        for (String block : text(name).replace("\r\n", "\n").split("\n\n")) {
+        for (String block : java.util.regex.Pattern.compile("\n\n").splitAsStream(text(name).replace("\r\n", "\n"))
+                .toList()) {
             String event = null;
             StringBuilder data = null;
-            for (String line : block.split("\n")) {
+            for (String line : block.lines().toList()) {
                 if (line.startsWith("event:")) {
                     event = line.substring(6).strip();
                 } else if (line.startsWith("data:")) {

@@ -86,7 +86,7 @@ public final class StreamingFake implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> hold = release;
-        hold.whenComplete((v, e) -> vertx.runOnContext(x -> {
+        CompletableFuture<Void> unused = hold.whenComplete((v, e) -> vertx.runOnContext(x -> {
             if (!response.closed()) {
                 events.subList(2, events.size()).forEach(response::write);
                 response.end();
@@ -95,7 +95,11 @@ public final class StreamingFake implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
