@@ -4,37 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.config.PolicyParser;
 import dev.switchboard.model.RoutingTable;
-import dev.switchboard.policy.PolicyCompiler;
-import dev.switchboard.policy.SecretSource;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
-import dev.switchboard.strategy.Strategies;
 import dev.switchboard.strategy.TargetStatsRegistry;
+import dev.switchboard.testing.Tables;
 
 /** What gates readiness in each mode, and that the data shows every provider. */
 class PolicyReadinessTest {
-
-    private static final SecretSource NONE = new SecretSource() {
-        @Override
-        public Optional<String> env(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public String file(String path) {
-            return "";
-        }
-    };
 
     private Map<String, ProviderState> states;
 
@@ -48,8 +31,7 @@ class PolicyReadinessTest {
                   only-a: { targets: [ { provider: a, model: m } ] }
                   both: { targets: [ { provider: a, model: m }, { provider: b, model: m } ] }
                 """.formatted(mode);
-        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("mock"), NONE)
-                .compile(new PolicyParser().parse(yaml, "test"), "test");
+        RoutingTable table = Tables.of(yaml);
         if (states == null) {
             states = new ProviderStates().forProviders(table.providers().values());
         }

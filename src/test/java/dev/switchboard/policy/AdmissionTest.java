@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.config.PolicyParser;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.model.Target;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.RequestHeaders;
-import dev.switchboard.strategy.Strategies;
+import dev.switchboard.testing.Tables;
 
 /**
  * Tenancy, addressing, pinning, context-window filtering, request traits and session keys: the admission decision
@@ -64,19 +61,7 @@ class AdmissionTest {
     private final Admission admission;
 
     AdmissionTest() throws Exception {
-        SecretSource none = new SecretSource() {
-            @Override
-            public Optional<String> env(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String file(String path) {
-                return "";
-            }
-        };
-        RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), Set.of("mock"), none)
-                .compile(new PolicyParser().parse(POLICY, "test"), "test");
+        RoutingTable table = Tables.of(POLICY);
         admission = new Admission(table);
     }
 

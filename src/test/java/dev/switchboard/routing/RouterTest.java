@@ -16,18 +16,15 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.config.PolicyParser;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.RoutingTable;
-import dev.switchboard.policy.PolicyCompiler;
-import dev.switchboard.policy.SecretSource;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.mock.MockProvider;
 import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.schema.Endpoint;
-import dev.switchboard.strategy.Strategies;
 import dev.switchboard.strategy.TargetStatsRegistry;
+import dev.switchboard.testing.Tables;
 import dev.switchboard.usage.UsageLedger;
 
 /**
@@ -95,19 +92,7 @@ class RouterTest {
     private RoutingTable table;
 
     RouterTest() throws Exception {
-        SecretSource none = new SecretSource() {
-            @Override
-            public java.util.Optional<String> env(String name) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public String file(String path) {
-                return "";
-            }
-        };
-        table = new PolicyCompiler(Strategies.names(), Strategies.priced(), java.util.Set.of("mock"), none)
-                .compile(new PolicyParser().parse(POLICY, "test"), "test");
+        table = Tables.of(POLICY);
         Map<String, Provider> providers = new LinkedHashMap<>();
         for (ProviderSpec spec : table.providers().values()) {
             AtomicReference<Double> value = new AtomicReference<>(0.9);
