@@ -70,6 +70,21 @@ class FailoverTest {
     }
 
     @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { true, false })
+    void answers429WithTheProvidersRetryAfterWhenNoTargetIsLeft(boolean stream) {
+        Stubs.fails(FakeProviders.primary, Stubs.error(429, "error-429.json").withHeader("Retry-After", "7"));
+
+        Response response = given().contentType(ContentType.JSON)
+                .body("{\"model\":\"single\",\"stream\":" + stream + ",\"messages\":[]}").post("/v1/chat/completions");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.header("Retry-After")).isEqualTo("7");
+        assertThat(response.header("x-switchboard-attempts")).isEqualTo("1");
+        assertThat(response.jsonPath().getString("error.code")).isEqualTo("rate_limited");
+        assertThat(response.jsonPath().getString("error.type")).isEqualTo("rate_limit_error");
+    }
+
+    @ParameterizedTest(name = "stream={0}")
     @ValueSource(booleans = { false, true })
     void failsOverWhenPrimaryReturns429(boolean stream) throws Exception {
         Stubs.fails(FakeProviders.primary, Stubs.error(429, "error-429.json").withHeader("Retry-After", "20"));

@@ -188,8 +188,16 @@ final class AttemptLoop {
         String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
                 + lastTarget.provider() + "' (model " + lastTarget.model() + ") failed with " + lastOutcome.describe();
         LOGGER.warnf("route '%s': %s", route.name(), message);
+        Map<String, List<String>> headers = ResponseHeaders.of(lastTarget, attempts);
+        if (lastOutcome instanceof Outcome.Throttled throttled) {
+            // nowhere left to go: a 429 the caller's SDK knows how to back off from, with the provider's Retry-After
+            if (throttled.retryAfter() != null && !throttled.retryAfter().isBlank()) {
+                headers.put("Retry-After", List.of(throttled.retryAfter().strip()));
+            }
+            return ProxyResponse.error(429, message, "rate_limit_error", "rate_limited", headers);
+        }
         return ProxyResponse.error(timeout ? 504 : 502, message, OpenAiErrors.UPSTREAM,
-                timeout ? "upstream_timeout" : "upstream_error", ResponseHeaders.of(lastTarget, attempts));
+                timeout ? "upstream_timeout" : "upstream_error", headers);
     }
 
     /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */
