@@ -7,7 +7,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.schema.openai.OpenAiErrors;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +21,7 @@ public class HttpErrorRoutes {
     private static final String MAX_BODY = "quarkus.http.limits.max-body-size";
 
     /** Runs just before Quarkus' own size check, which would answer 413 with an empty body. */
-    private static final int BEFORE_UPLOAD_LIMIT = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1;
+    private static final int BEFORE_UPLOAD_LIMIT = Ingress.ORDER - 1;
 
     private final String limitText;
     private final long limit;

@@ -8,12 +8,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * {@code providers.<name>:} — one upstream API. Secrets are never written here: {@code api-key-env} names an
- * environment variable and {@code api-key-file} a mounted file that holds the key.
+ * environment variable and {@code api-key-file} a mounted file that holds the key. {@code timeout} is the deprecated
+ * alias of {@code first-token-timeout} and {@code idle-timeout} together.
  */
 @RegisterForReflection
 public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, String apiKeyFile, String apiKeyHeader,
-        Map<String, String> headers, Duration timeout, Duration connectTimeout, CircuitBreakerConfig circuitBreaker,
-        RateLimitConfig rateLimit, HealthConfig health, MockConfig mock) {
+        Map<String, String> headers, Duration timeout, Duration connectTimeout, Duration firstTokenTimeout,
+        Duration idleTimeout, Integer maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit,
+        HealthConfig health, MockConfig mock) {
 
     /** Provider types the policy may name. */
     public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");
@@ -39,6 +41,9 @@ public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, Stri
         }
         Checks.positive("timeout", timeout);
         Checks.positive("connect-timeout", connectTimeout);
+        Checks.positive("first-token-timeout", firstTokenTimeout);
+        Checks.positive("idle-timeout", idleTimeout);
+        Checks.atLeast("max-concurrency", maxConcurrency, 1);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         for (Map.Entry<String, String> header : headers.entrySet()) {
             if (header.getValue() == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,12 +14,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param complexityThreshold estimated prompt tokens above which a request is complex (default 2000)
  * @param affinity keep requests with the same key on the same target, or null
  * @param exploration share of requests a learning strategy sends to a target that is not its best (default 0.05)
+ * @param requestTimeout bound on all attempts of one request together, or null for {@code defaults.request-timeout}
  */
 @RegisterForReflection
 public record RouteConfig(String strategy, List<TargetConfig> targets, RetryConfig retry, Boolean preferFastForSimple,
-        Boolean preferQualityForComplex, Integer complexityThreshold, AffinityConfig affinity, Double exploration) {
+        Boolean preferQualityForComplex, Integer complexityThreshold, AffinityConfig affinity, Double exploration,
+        Duration requestTimeout) {
 
     public RouteConfig {
+        Checks.positive("request-timeout", requestTimeout);
         Checks.atLeast("complexity-threshold", complexityThreshold, 1);
         Checks.ratio("exploration", exploration, true);
         if (targets == null || targets.isEmpty()) {

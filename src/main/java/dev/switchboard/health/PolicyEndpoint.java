@@ -64,7 +64,12 @@ public class PolicyEndpoint {
         ObjectNode node = JSON.createObjectNode().put("type", spec.type()).put("base_url", spec.baseUrl())
                 .put("api_key", spec.apiKey() == null ? null : spec.apiKey().origin() + " " + REDACTED)
                 .put("api_key_header", spec.apiKeyHeader())
-                .put("timeout", spec.timeout().toString()).put("connect_timeout", spec.connectTimeout().toString());
+                .put("connect_timeout", spec.connectTimeout().toString())
+                .put("first_token_timeout", spec.firstTokenTimeout().toString())
+                .put("idle_timeout", spec.idleTimeout().toString());
+        if (spec.maxConcurrency() > 0) {
+            node.put("max_concurrency", spec.maxConcurrency());
+        }
         ObjectNode headers = node.putObject("headers");
         spec.headers().keySet().forEach(name -> headers.put(name, REDACTED));
         node.set("circuit_breaker", JSON.valueToTree(spec.circuitBreaker()));

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.switchboard.lifecycle.Drain;
 import dev.switchboard.model.Route;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.routing.ActivePolicy;
@@ -18,21 +19,26 @@ import dev.switchboard.routing.PolicyState;
  * Readiness, gated by the policy's {@code readiness} mode: {@code policy} (the default: ready once a valid policy is
  * loaded, so one dead provider cannot pull every pod out of its Service), {@code any-provider} (at least one provider
  * is not down), or {@code every-route} (every route has a target whose provider is not down). Its data shows every
- * provider's state in every mode.
+ * provider's state in every mode. DOWN at once, in every mode, when a shutdown has begun.
  */
 @Readiness
 @ApplicationScoped
 public class PolicyReadiness implements HealthCheck {
 
     private final PolicyState policies;
+    private final Drain drain;
 
-    public PolicyReadiness(PolicyState policies) {
+    public PolicyReadiness(PolicyState policies, Drain drain) {
         this.policies = policies;
+        this.drain = drain;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("switchboard-router");
+        if (drain.draining()) {
+            return response.down().withData("reason", "shutting down: draining requests in flight").build();
+        }
         ActivePolicy policy = policies.current().orElse(null);
         if (policy == null) {
             return response.down().withData("reason", "no policy loaded").build();

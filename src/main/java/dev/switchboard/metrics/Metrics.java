@@ -37,6 +37,8 @@ public class Metrics {
     public static final String PROVIDER_IN_FLIGHT = "switchboard.provider.in.flight";
     public static final String PROVIDER_BREAKER_STATE = "switchboard.provider.breaker.state";
     public static final String COST = "switchboard.cost.usd";
+    public static final String REQUESTS_SHED = "switchboard.requests.shed";
+    public static final String REQUESTS_IN_FLIGHT = "switchboard.requests.in.flight";
     public static final String POLICY_RELOADS = "switchboard.policy.reloads";
     public static final String POLICY_LOADED = "switchboard.policy.loaded.timestamp";
     public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
@@ -141,6 +143,18 @@ public class Metrics {
                     .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
                     .register(registry);
         }
+    }
+
+    /** A request answered 503 overloaded at once: in_flight, body_bytes or provider_concurrency. */
+    public void shed(String reason) {
+        Counter.builder(REQUESTS_SHED).description("Requests shed with 503 overloaded, by the bound they hit")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    /** Requests in flight on the proxy port. */
+    public void inFlight(Supplier<Number> requests) {
+        Gauge.builder(REQUESTS_IN_FLIGHT, requests).description("Requests in flight on the proxy port")
+                .register(registry);
     }
 
     public void reload(boolean success) {

@@ -18,16 +18,20 @@ import dev.switchboard.config.RateLimitConfig;
  * @param apiKey the credential, or null when the API needs none
  * @param apiKeyHeader the header that carries the key; {@code Authorization} sends it as {@code Bearer <key>}
  * @param headers extra headers sent with every request
- * @param timeout per-attempt deadline (whole response; for streams, until the first event and between events)
  * @param connectTimeout deadline for opening a connection
+ * @param firstTokenTimeout deadline from sending a request to a JSON answer or a stream's first data event (the wait
+ *        for a pooled connection included); a miss fails over
+ * @param idleTimeout the longest silence inside a stream once it started; a miss ends the stream with an error event
+ * @param maxConcurrency the most attempts in flight to this provider at once, or 0 for no limit
  * @param circuitBreaker the breaker thresholds
  * @param rateLimit how long a 429 pauses the provider
  * @param health when the provider counts as degraded
  * @param mock the mock's behaviour (only for type mock)
  */
 public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
-        Map<String, String> headers, Duration timeout, Duration connectTimeout, CircuitBreakerConfig circuitBreaker,
-        RateLimitConfig rateLimit, HealthConfig health, MockConfig mock) {
+        Map<String, String> headers, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
+        int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
+        MockConfig mock) {
 
     public ProviderSpec {
         headers = Map.copyOf(headers);

@@ -12,10 +12,11 @@ import java.util.List;
  * @param maxAttempts total attempts one request may make (>= 1)
  * @param backoff pause before an attempt that repeats a target this request already tried
  * @param options capability-aware ordering, affinity and exploration
+ * @param requestTimeout bound on all attempts together (a stream included), or null for none
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record Route(String name, String strategy, List<Target> targets, int maxAttempts, Duration backoff,
-        Options options) {
+        Options options, Duration requestTimeout) {
 
     public Route {
         targets = List.copyOf(targets);

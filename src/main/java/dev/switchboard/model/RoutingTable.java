@@ -14,15 +14,20 @@ import java.util.Optional;
  * @param providers in policy order
  * @param pinnedMaxAttempts attempt budget of a {@code provider/model} request ({@code defaults.retry.max-attempts})
  * @param pinnedBackoff backoff of a {@code provider/model} request ({@code defaults.retry.backoff})
+ * @param pinnedRequestTimeout request timeout of a {@code provider/model} request ({@code defaults.request-timeout}),
+ *        or null
  * @param allowPinning whether {@code provider/model} requests are allowed ({@code defaults.allow-pinning})
  * @param defaultRoute the route for models that match nothing, or null
  * @param tenancy tenants and how requests find theirs
  * @param readiness what gates readiness: policy, any-provider or every-route
+ * @param warnings what the policy should change but still loads with (deprecated keys), with YAML paths
  */
 public record RoutingTable(Map<String, Route> routes, Map<String, ProviderSpec> providers, int pinnedMaxAttempts,
-        Duration pinnedBackoff, boolean allowPinning, String defaultRoute, Tenancy tenancy, String readiness) {
+        Duration pinnedBackoff, Duration pinnedRequestTimeout, boolean allowPinning, String defaultRoute, Tenancy tenancy,
+        String readiness, List<String> warnings) {
 
     public RoutingTable {
+        warnings = List.copyOf(warnings);
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
@@ -43,6 +48,6 @@ public record RoutingTable(Map<String, Route> routes, Map<String, ProviderSpec> 
         }
         Target target = Target.plain(model.substring(0, slash), model.substring(slash + 1));
         return Optional.of(new Route(model, "failover", List.of(target), pinnedMaxAttempts, pinnedBackoff,
-                Route.Options.DEFAULT));
+                Route.Options.DEFAULT, pinnedRequestTimeout));
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.policy;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +51,18 @@ public final class PolicyCompiler {
 
     public RoutingTable compile(PolicyConfig config, String source) throws PolicyException {
         List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         DefaultsConfig defaults = config.defaults();
+        if (defaults.timeout() != null) {
+            warnings.add(DEPRECATED_TIMEOUT.formatted("defaults"));
+        }
         checkStrategy("defaults.strategy", defaults.strategy(), problems);
 
         Map<String, ProviderSpec> providers = new LinkedHashMap<>();
         for (Map.Entry<String, ProviderConfig> entry : config.providers().entrySet()) {
+            if (entry.getValue().timeout() != null) {
+                warnings.add(DEPRECATED_TIMEOUT.formatted("providers." + entry.getKey()));
+            }
             ProviderSpec spec = provider(entry.getKey(), entry.getValue(), defaults, problems);
             if (spec != null) {
                 providers.put(entry.getKey(), spec);
@@ -89,14 +97,18 @@ public final class PolicyCompiler {
                             : new Route.Affinity(route.affinity().header(), route.affinity().ttl()),
                     route.exploration() != null ? route.exploration() : Route.Options.DEFAULT.exploration());
             routes.put(entry.getKey(), new Route(entry.getKey(), strategy, targets, retry.maxAttempts(), retry.backoff(),
-                    options));
+                    options, route.requestTimeout() != null ? route.requestTimeout() : defaults.requestTimeout()));
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(source, problems);
         }
         return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff(),
-                defaults.allowPinning(), config.defaultRoute(), tenancy(config), config.readiness());
+                defaults.requestTimeout(), defaults.allowPinning(), config.defaultRoute(), tenancy(config), config.readiness(),
+                warnings);
     }
+
+    private static final String DEPRECATED_TIMEOUT = "%s.timeout: deprecated; it sets first-token-timeout and "
+            + "idle-timeout (for those not set) - name them instead";
 
     /** The Messages API version sent unless the provider's {@code headers} name another. */
     public static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -115,6 +127,10 @@ public final class PolicyCompiler {
                 tenant.allowedProviders() == null ? null : Set.copyOf(tenant.allowedProviders()),
                 tenant.allowPinning() != null ? tenant.allowPinning() : config.defaults().allowPinning())));
         return new Tenancy(config.tenancy().header(), config.tenancy().defaultTenant(), tenants);
+    }
+
+    private static Duration first(Duration own, Duration deprecated, Duration inherited) {
+        return own != null ? own : deprecated != null ? deprecated : inherited;
     }
 
     private void checkStrategy(String path, String name, List<String> problems) {
@@ -162,8 +178,10 @@ public final class PolicyCompiler {
         return new ProviderSpec(name, config.type(), baseUrl, key,
                 config.apiKeyHeader() != null ? config.apiKeyHeader() : defaultKeyHeader(config.type()),
                 headers,
-                config.timeout() != null ? config.timeout() : defaults.timeout(),
                 config.connectTimeout() != null ? config.connectTimeout() : defaults.connectTimeout(),
+                first(config.firstTokenTimeout(), config.timeout(), defaults.firstTokenTimeout()),
+                first(config.idleTimeout(), config.timeout(), defaults.idleTimeout()),
+                config.maxConcurrency() != null ? config.maxConcurrency() : 0,
                 config.circuitBreaker() != null ? config.circuitBreaker().orElse(defaults.circuitBreaker())
                         : defaults.circuitBreaker(),
                 config.rateLimit() != null ? config.rateLimit().orElse(defaults.rateLimit()) : defaults.rateLimit(),

@@ -11,7 +11,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * How every HTTP adapter turns an upstream answer into a {@link Reply}: the provider's timeout, success or error
+ * How every HTTP adapter turns an upstream answer into a {@link Reply}: the provider's first-token-timeout, success or error
  * translation, and for streams the split at the first data event (keep-alives and an error event before any data do
  * not commit, so the router can still fail over). A success translation that throws (an answer that does not parse)
  * fails the attempt.
@@ -24,13 +24,14 @@ public final class UpstreamReplies {
     /** A JSON call: a 2xx answer through {@code success}, any other through {@code error}. */
     public static Uni<Reply> json(ProviderSpec spec, Uni<UpstreamResponse> call, Function<UpstreamResponse, Reply> success,
             Function<UpstreamResponse, Reply> error) {
-        return call.ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec))
+        return call.ifNoItem().after(spec.firstTokenTimeout()).failWith(() -> UpstreamTimeoutException.of(spec))
                 .map(response -> response.status() / 100 == 2 ? success.apply(response) : error.apply(response));
     }
 
     /**
      * A streaming call: an accepted stream's events through {@code translate} (event by event, reporting usage as it
-     * goes), any other answer through {@code error}. The timeout bounds the wait for the first data event.
+     * goes), any other answer through {@code error}. The first-token-timeout bounds the wait for the
+     * first data event.
      */
     public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call,
             BiFunction<Multi<SseEvent>, StreamUsage, Multi<SseEvent>> translate, Function<UpstreamResponse, Reply> error) {
@@ -41,12 +42,12 @@ public final class UpstreamReplies {
             StreamUsage usage = new StreamUsage();
             return StreamHead.split(translate.apply(response.events(), usage), e -> !e.isComment() && !e.isError())
                     .map(split -> (Reply) new Reply.Stream(split.first(), split.rest(), usage));
-        }).ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        }).ifNoItem().after(spec.firstTokenTimeout()).failWith(() -> UpstreamTimeoutException.of(spec));
     }
 
-    /** A probe's status, failed after the provider's timeout. */
+    /** A probe's status, failed after the provider's first-token-timeout. */
     public static Uni<Integer> probe(ProviderSpec spec, Uni<Integer> call) {
-        return call.ifNoItem().after(spec.timeout()).failWith(() -> UpstreamTimeoutException.of(spec));
+        return call.ifNoItem().after(spec.firstTokenTimeout()).failWith(() -> UpstreamTimeoutException.of(spec));
     }
 
     /** An OpenAI-shaped 400 for an operation this provider type does not serve. */

@@ -3,7 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.model.ProviderSpec;
 
 /**
- * A provider did not answer within its {@code timeout}. A {@link java.util.concurrent.TimeoutException}, so failure
+ * A provider did not answer within its {@code first-token-timeout}. A {@link java.util.concurrent.TimeoutException}, so failure
  * classification needs no import of this package.
  */
 public final class UpstreamTimeoutException extends java.util.concurrent.TimeoutException {
@@ -14,7 +14,7 @@ public final class UpstreamTimeoutException extends java.util.concurrent.Timeout
     }
 
     public static UpstreamTimeoutException of(ProviderSpec spec) {
-        return new UpstreamTimeoutException("no answer from provider '" + spec.name() + "' within "
-                + spec.timeout().toMillis() + "ms");
+        return new UpstreamTimeoutException("no answer within " + spec.firstTokenTimeout().toMillis()
+                + "ms (first-token-timeout)");
     }
 }

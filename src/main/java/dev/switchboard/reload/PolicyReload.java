@@ -65,6 +65,7 @@ final class PolicyReload {
         pool.commit(adapters, previous != null ? previous.states() : Map.of());
         LOGGER.infof("Policy loaded from %s (sha256 %s): routes %s, providers %s", contents.source(),
                 contents.hash().substring(0, 12), table.routes().keySet(), table.providers().keySet());
+        table.warnings().forEach(warning -> LOGGER.warnf("Policy %s: %s", contents.source(), warning));
         return next;
     }
 

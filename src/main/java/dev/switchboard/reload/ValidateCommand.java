@@ -62,8 +62,9 @@ public final class ValidateCommand {
         for (String file : files) {
             try {
                 String yaml = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-                compiler.compile(parser.parse(yaml, file), file);
+                var table = compiler.compile(parser.parse(yaml, file), file);
                 out.println(file + ": valid");
+                table.warnings().forEach(warning -> out.println("  warning: " + warning));
             } catch (PolicyException e) {
                 exit = 1;
                 err.println(file + ": invalid");

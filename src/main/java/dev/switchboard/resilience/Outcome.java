@@ -12,7 +12,10 @@ public sealed interface Outcome {
     /** Whether the request moves on to the next target (possible only before the first byte reached the caller). */
     boolean failsOver();
 
-    /** The metric tag: success, 4xx, 429, 5xx, connect, timeout, broken, malformed (cancelled for the caller leaving). */
+    /**
+     * The metric tag: success, 4xx, context_length, 429, 5xx, connect, timeout, broken, malformed (cancelled for an
+     * attempt cut short by the caller, the deadline or the drain).
+     */
     String tag();
 
     /** A line for logs and the health view; never holds a secret or a prompt. */
@@ -34,6 +37,9 @@ public sealed interface Outcome {
         if (failsOverOn(status)) {
             return new Failed(FailureKind.STATUS, "HTTP " + status + ": " + OpenAiErrors.summarize(body));
         }
+        if (status == 400 && OpenAiErrors.isContextLength(body)) {
+            return new TooLong("HTTP 400: " + OpenAiErrors.summarize(body));
+        }
         return new Answered(status);
     }
 
@@ -41,9 +47,17 @@ public sealed interface Outcome {
     static Outcome of(Throwable failure) {
         FailureKind kind = FailureKind.of(failure);
         Throwable cause = FailureKind.unwrap(failure);
-        String message = cause.getMessage();
-        return new Failed(kind, kind.description() + ": " + cause.getClass().getSimpleName()
-                + (message != null ? " (" + message + ")" : ""));
+        return new Failed(kind, kind.description() + " (" + detail(cause) + ")");
+    }
+
+    /**
+     * Switchboard's own failures say what happened in words; a transport library's message names hosts, ports and
+     * parser internals, which have no place in an answer to the caller, so only its kind is kept.
+     */
+    private static String detail(Throwable cause) {
+        boolean ours = cause.getClass() == java.util.concurrent.TimeoutException.class
+                || cause.getClass().getName().startsWith("dev.switchboard.");
+        return ours && cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /** Statuses that fail over instead of going back to the caller. */
@@ -70,6 +84,28 @@ public sealed interface Outcome {
         @Override
         public String describe() {
             return "HTTP " + status;
+        }
+
+        @Override
+        public void settle(ProviderGuard guard, ProviderGuard.Permit permit) {
+            permit.success();
+        }
+    }
+
+    /**
+     * 400 context length exceeded: the provider works, but the prompt does not fit this model. The request fails over
+     * only to a target with a larger (or unknown) context window; with none left, the answer goes back to the caller.
+     */
+    record TooLong(String describe) implements Outcome {
+
+        @Override
+        public boolean failsOver() {
+            return true;
+        }
+
+        @Override
+        public String tag() {
+            return "context_length";
         }
 
         @Override
@@ -117,8 +153,14 @@ public sealed interface Outcome {
         }
     }
 
-    /** The caller went away: neither the provider's success nor its failure. */
-    record Abandoned() implements Outcome {
+    /**
+     * The attempt was cut short by something other than the provider (the caller went away, the request's deadline
+     * ran out, Switchboard is shutting down): neither the provider's success nor its failure.
+     */
+    record Abandoned(String describe) implements Outcome {
+
+        /** The caller went away. */
+        public static final Abandoned CALLER_GONE = new Abandoned("the caller went away");
 
         @Override
         public boolean failsOver() {
@@ -128,11 +170,6 @@ public sealed interface Outcome {
         @Override
         public String tag() {
             return "cancelled";
-        }
-
-        @Override
-        public String describe() {
-            return "the caller went away";
         }
 
         @Override

@@ -41,8 +41,22 @@ public final class ProviderHealth {
         this.clock = clock;
     }
 
-    public void begin() {
-        inFlight.incrementAndGet();
+    /**
+     * An attempt to this provider goes out, unless {@code limit} (its {@code max-concurrency}; 0 for none) are in
+     * flight already.
+     *
+     * @return whether the attempt may go out; if so, {@link #end()} must follow once
+     */
+    public boolean tryBegin(int limit) {
+        while (true) {
+            int current = inFlight.get();
+            if (limit > 0 && current >= limit) {
+                return false;
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
     }
 
     public void end() {

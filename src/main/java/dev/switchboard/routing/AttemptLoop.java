@@ -24,6 +24,7 @@ import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.usage.UsageLedger;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -46,14 +47,23 @@ final class AttemptLoop {
     private final UsageLedger usage;
     private final Metrics metrics;
     private final String routeTag;
+    private final Multi<String> drained;
     private final boolean[] tried;
     private int attempts;
     private int cursor;
     private Outcome lastOutcome;
     private Target lastTarget;
+    /** The answer of the last target that found the prompt too long, kept for the caller if no larger target is left. */
+    private Reply.Complete tooLong;
+    /** The largest context window (0: unknown) among targets that found the prompt too long, or -1 for none. */
+    private int tooLongWindow = -1;
+    /** Whether a target was skipped in the current round because its provider was at its max-concurrency. */
+    private boolean saturated;
+    /** When the route's request-timeout runs out ({@link System#nanoTime()}), or 0 for no bound. */
+    private long deadline;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
-            String session, UsageLedger usage, Metrics metrics, String routeTag) {
+            String session, UsageLedger usage, Metrics metrics, String routeTag, Multi<String> drained) {
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
@@ -64,15 +74,24 @@ final class AttemptLoop {
         this.usage = usage;
         this.metrics = metrics;
         this.routeTag = routeTag;
+        this.drained = drained;
         this.tried = new boolean[plan.size()];
     }
 
     Uni<ProxyResponse> run() {
+        Duration bound = route.requestTimeout();
+        deadline = bound == null ? 0 : System.nanoTime() + bound.toNanos();
         return next(0);
     }
 
     /** The next target of the plan whose guard admits it; a whole round of refusals means nothing is available. */
     private Uni<ProxyResponse> next(int refused) {
+        if (refused == 0) {
+            saturated = false;
+        }
+        if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+            return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
+        }
         if (attempts >= route.maxAttempts() || refused >= plan.size()) {
             if (lastOutcome != null) {
                 metrics.fallback(routeTag, lastTarget.provider(), "none", lastOutcome.tag());
@@ -81,9 +100,19 @@ final class AttemptLoop {
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
+        if (tooLongWindow >= 0 && !larger(target, position)) {
+            return next(refused + 1);
+        }
         ProviderState state = policy.state(target.provider());
+        if (!state.health().tryBegin(state.spec().maxConcurrency())) {
+            LOGGER.debugf("route '%s': skipping %s, provider at its max-concurrency %d", route.name(), target,
+                    state.spec().maxConcurrency());
+            saturated = true;
+            return next(refused + 1);
+        }
         return state.guard().admit().onItem().transformToUni(permit -> {
             if (permit.isEmpty()) {
+                state.health().end();
                 LOGGER.debugf("route '%s': skipping %s, provider %s", route.name(), target, state.status());
                 return next(refused + 1);
             }
@@ -112,28 +141,64 @@ final class AttemptLoop {
         if (repeat && !backoff.isZero()) {
             reply = Uni.createFrom().voidItem().onItem().delayIt().by(backoff).replaceWith(reply);
         }
-        return reply.onItemOrFailure().transformToUni((answer, failure) -> {
-            if (failure != null) {
-                return failOver(target, scope, Outcome.of(failure));
-            }
-            if (answer instanceof Reply.Stream stream) {
-                return Uni.createFrom().item(streamed(target, scope, stream));
-            }
-            Reply.Complete complete = (Reply.Complete) answer;
-            Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
-            if (outcome.failsOver()) {
-                return failOver(target, scope, outcome);
-            }
-            scope.settle(outcome);
-            return Uni.createFrom().item(answered(target, scope, complete));
-        }).onCancellation().invoke(() -> scope.settle(new Outcome.Abandoned()));
+        Uni<Object> answerOrStop = Uni.combine().any().of(reply.onItem().castTo(Object.class),
+                stops().toUni().onItem().castTo(Object.class));
+        return answerOrStop
+                .onItemOrFailure().transformToUni((answer, failure) -> {
+                    if (failure != null) {
+                        return failOver(target, scope, Outcome.of(failure));
+                    }
+                    if (answer instanceof StreamRelay.Stop stop) {
+                        scope.settle(new Outcome.Abandoned(stop.reason));
+                        return Uni.createFrom().item(stopped(stop));
+                    }
+                    if (answer instanceof Reply.Stream stream) {
+                        return Uni.createFrom().item(streamed(target, scope, stream));
+                    }
+                    Reply.Complete complete = (Reply.Complete) answer;
+                    Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
+                    if (outcome instanceof Outcome.TooLong) {
+                        tooLong = complete;
+                        tooLongWindow = Math.max(tooLongWindow, target.contextWindow());
+                    }
+                    if (outcome.failsOver()) {
+                        return failOver(target, scope, outcome);
+                    }
+                    scope.settle(outcome);
+                    return Uni.createFrom().item(answered(target, scope, complete));
+                }).onCancellation().invoke(() -> scope.settle(Outcome.Abandoned.CALLER_GONE));
+    }
+
+    /**
+     * What cuts this request short: the drain's end, and the route's request-timeout. An item only then; cancelled
+     * with the attempt or stream it guards.
+     */
+    private Multi<StreamRelay.Stop> stops() {
+        Multi<StreamRelay.Stop> shutdown = drained.map(reason -> StreamRelay.Stop.SHUTDOWN);
+        if (deadline == 0) {
+            return shutdown;
+        }
+        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        return Multi.createBy().merging().streams(shutdown,
+                Uni.createFrom().item(StreamRelay.Stop.DEADLINE).onItem().delayIt().by(left).toMulti());
+    }
+
+    /**
+     * Whether a target may take a prompt that targets with {@link #tooLongWindow} found too long: its context window
+     * is larger, or one of the two is unknown (an unknown one only if it was not tried yet).
+     */
+    private boolean larger(Target target, int position) {
+        if (target.contextWindow() == 0) {
+            return !tried[position];
+        }
+        return tooLongWindow == 0 || target.contextWindow() > tooLongWindow;
     }
 
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
         scope.firstEvent();
         runtime.succeeded(session, target);
         return new ProxyResponse(200, ResponseHeaders.stream(target, attempts),
-                StreamRelay.relay(stream.first(), stream.rest(), target.toString(), outcome -> {
+                StreamRelay.relay(stream.first(), stream.rest(), target.toString(), stops(), outcome -> {
                     scope.settle(outcome);
                     Usage used = stream.usage().reported();
                     scope.account(used != null ? used
@@ -163,7 +228,34 @@ final class AttemptLoop {
         return next(0);
     }
 
-    /** Every target of the plan was refused by its guard: 503 with the earliest time one may be tried again. */
+    /**
+     * Switchboard itself cut the request short before its answer started: 504 when the route's request-timeout ran
+     * out, 503 when the drain is over.
+     */
+    private ProxyResponse stopped(StreamRelay.Stop stop) {
+        Map<String, List<String>> headers = lastTarget != null ? ResponseHeaders.of(lastTarget, attempts)
+                : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts))));
+        String message;
+        if (stop == StreamRelay.Stop.DEADLINE) {
+            message = "The request-timeout of '" + route.name() + "' (" + route.requestTimeout().toMillis()
+                    + "ms) ran out after " + attempts + " attempt(s)"
+                    + (lastOutcome != null ? "; last: provider '" + lastTarget.provider() + "' failed with "
+                            + lastOutcome.describe() : "")
+                    + ".";
+        } else {
+            headers.put("Retry-After", List.of("1"));
+            message = "Switchboard is shutting down; retry on another instance.";
+        }
+        LOGGER.warnf("route '%s': %s", route.name(), message);
+        return ProxyResponse.error(stop.status, message, stop == StreamRelay.Stop.DEADLINE ? OpenAiErrors.UPSTREAM
+                : OpenAiErrors.SERVER, stop.code, headers);
+    }
+
+    /**
+     * Every target of the plan was refused by its guard or is at its max-concurrency: 503 {@code overloaded} (retry in
+     * a second) when a provider was full, else 503 {@code no_available_provider} with the earliest time one may be
+     * tried again.
+     */
     private ProxyResponse unavailable() {
         metrics.noAvailableProvider(routeTag);
         long wait = Long.MAX_VALUE;
@@ -173,10 +265,17 @@ final class AttemptLoop {
             wait = Math.min(wait, state.guard().availableIn().toMillis());
             states.add(target.provider() + " " + state.status());
         }
-        long seconds = Math.max(1, (wait + 999) / 1000);
+        long seconds = saturated ? 1 : Math.max(1, (wait + 999) / 1000);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Retry-After", List.of(Long.toString(seconds)));
         headers.put(ResponseHeaders.ATTEMPTS, List.of("0"));
+        if (saturated) {
+            metrics.shed("provider_concurrency");
+            String message = "Every provider of '" + route.name() + "' is at its max-concurrency or unavailable; retry in "
+                    + seconds + "s.";
+            LOGGER.warnf("route '%s': %s", route.name(), message);
+            return ProxyResponse.error(503, message, OpenAiErrors.SERVER, "overloaded", headers);
+        }
         String message = "No provider of '" + route.name() + "' is available now (" + String.join(", ", states)
                 + "); retry in " + seconds + "s.";
         LOGGER.warnf("route '%s': %s", route.name(), message);
@@ -184,6 +283,10 @@ final class AttemptLoop {
     }
 
     private ProxyResponse exhausted() {
+        if (lastOutcome instanceof Outcome.TooLong && tooLong != null) {
+            // no target with a larger context window is left: the provider's own answer goes back
+            return answered(lastTarget, null, tooLong);
+        }
         boolean timeout = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.TIMEOUT;
         String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
                 + lastTarget.provider() + "' (model " + lastTarget.model() + ") failed with " + lastOutcome.describe();
@@ -196,8 +299,9 @@ final class AttemptLoop {
             }
             return ProxyResponse.error(429, message, "rate_limit_error", "rate_limited", headers);
         }
+        boolean malformed = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.MALFORMED;
         return ProxyResponse.error(timeout ? 504 : 502, message, OpenAiErrors.UPSTREAM,
-                timeout ? "upstream_timeout" : "upstream_error", headers);
+                timeout ? "upstream_timeout" : malformed ? "upstream_malformed" : "upstream_error", headers);
     }
 
     /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */

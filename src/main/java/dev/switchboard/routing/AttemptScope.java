@@ -46,10 +46,12 @@ final class AttemptScope {
         this.modelTag = modelTag;
     }
 
-    /** The attempt goes out now: it is in flight until it is settled. */
+    /**
+     * The attempt goes out now (its slot in the provider's in-flight count was taken when the scope was made, and is
+     * released when it is settled).
+     */
     void start() {
         stats.begin();
-        state.health().begin();
         started = System.nanoTime();
     }
 
@@ -67,12 +69,12 @@ final class AttemptScope {
             return;
         }
         outcome.settle(state.guard(), permit);
+        ProviderHealth health = state.health();
+        health.end();
         if (started == 0) {
             return;
         }
         long elapsed = System.nanoTime() - started;
-        ProviderHealth health = state.health();
-        health.end();
         boolean streamed = firstEvent >= 0;
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();

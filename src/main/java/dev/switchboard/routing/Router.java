@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.lifecycle.Drain;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Target;
 import dev.switchboard.policy.Admission;
@@ -33,11 +34,13 @@ public class Router {
     private final PolicyState policies;
     private final UsageLedger usage;
     private final Metrics metrics;
+    private final Drain drain;
 
-    public Router(PolicyState policies, UsageLedger usage, Metrics metrics) {
+    public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain) {
         this.policies = policies;
         this.usage = usage;
         this.metrics = metrics;
+        this.drain = drain;
     }
 
     /**
@@ -74,7 +77,8 @@ public class Router {
                     runtime.strategyName(), admitted.tenant() != null ? ", tenant " + admitted.tenant().name() : "",
                     plan, admitted.traits().promptTokens(), admitted.traits().complex() ? "complex" : "simple");
         }
-        return new AttemptLoop(policy, runtime, endpoint, request, plan, admitted.session(), usage, metrics, routeTag)
+        return new AttemptLoop(policy, runtime, endpoint, request, plan, admitted.session(), usage, metrics, routeTag,
+                drain.ended())
                 .run()
                 .onFailure().recoverWithItem(failure -> {
                     LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", admitted.route().name());

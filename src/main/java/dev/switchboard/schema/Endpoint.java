@@ -19,6 +19,11 @@ public enum Endpoint {
         return path;
     }
 
+    /** The top-level array every successful answer holds: {@code choices}, or {@code data} for embeddings. */
+    public String answerField() {
+        return streamable ? "choices" : "data";
+    }
+
     /** Whether {@code stream: true} is meaningful for this operation. */
     public boolean streamable() {
         return streamable;

@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.schema.SseEvent;
@@ -36,6 +38,8 @@ public final class UpstreamClient implements AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger(UpstreamClient.class);
 
+    private static final int DEFAULT_POOL_SIZE = 50;
+
     private final ProviderSpec spec;
     private final UpstreamApi api;
     private final HttpClient streams;
@@ -53,7 +57,8 @@ public final class UpstreamClient implements AutoCloseable {
         UpstreamApi api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(spec.baseUrl() + "/"))
                 .connectTimeout(spec.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(spec.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .readTimeout(spec.firstTokenTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, poolSize(spec))
                 .disableDefaultMapper(true)
                 .register(new HeadersFilter(headers))
                 .build(UpstreamApi.class);
@@ -62,9 +67,14 @@ public final class UpstreamClient implements AutoCloseable {
                 .setKeepAlive(true)
                 .setForceSni(true)
                 .setVerifyHost(true)
-                .setMaxPoolSize(100)
+                .setMaxPoolSize(poolSize(spec))
                 .setName("switchboard-" + spec.name()));
         return new UpstreamClient(spec, api, streams);
+    }
+
+    /** Connections per client: the provider's {@code max-concurrency}, or 50; attempts past it wait for one. */
+    private static int poolSize(ProviderSpec spec) {
+        return spec.maxConcurrency() > 0 ? spec.maxConcurrency() : DEFAULT_POOL_SIZE;
     }
 
     /**
@@ -93,13 +103,13 @@ public final class UpstreamClient implements AutoCloseable {
      * A streaming call to {@code path} below the base URL (no leading slash; may carry a query). A
      * {@code 200 text/event-stream} answer becomes events as they arrive (backpressured: the
      * upstream is read as fast as the subscriber asks); any other answer is read whole. Cancelling the events closes
-     * the upstream connection. An upstream that goes silent for the provider's timeout fails the events.
+     * the upstream connection. An upstream that goes silent for the provider's idle-timeout fails the events.
      */
     public Uni<UpstreamResponse> stream(String path, byte[] body) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(spec.baseUrl() + "/" + path)
-                .setIdleTimeout(spec.timeout().toMillis())
+                .setIdleTimeout(spec.firstTokenTimeout().toMillis())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
@@ -112,7 +122,7 @@ public final class UpstreamClient implements AutoCloseable {
     public Uni<Integer> get(String path) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
                 .setAbsoluteURI(spec.baseUrl() + path)
-                .setIdleTimeout(spec.timeout().toMillis());
+                .setIdleTimeout(spec.firstTokenTimeout().toMillis());
         headers.forEach(options::putHeader);
         return streams.request(options).onItem().transformToUni(request -> request.send()
                 .onItem().transformToUni(response -> response.body().map(ignored -> response.statusCode())));
@@ -128,10 +138,10 @@ public final class UpstreamClient implements AutoCloseable {
         SseLineParser parser = new SseLineParser();
         Multi<SseEvent> events = RecordParser.newDelimited("\n", response).toMulti()
                 .onItem().transformToIterable(line -> parser.line(line.toString()))
-                // a stream that goes silent for the provider's timeout is broken (the connection's own idle timeout
-                // does not fire once the response has started)
-                .ifNoItem().after(spec.timeout()).failWith(() -> new java.util.concurrent.TimeoutException(
-                        "the stream from provider '" + spec.name() + "' was silent for " + spec.timeout().toMillis() + "ms"))
+                // a stream that goes silent for the provider's idle-timeout is broken (the connection's own idle
+                // timeout does not fire once the response has started)
+                .ifNoItem().after(spec.idleTimeout()).failWith(() -> new TimeoutException("the stream was silent for "
+                        + spec.idleTimeout().toMillis() + "ms (idle-timeout)"))
                 .onCancellation().invoke(request::reset)
                 .onFailure().invoke(failure -> request.reset());
         return Uni.createFrom().item(new UpstreamResponse(200, contentType, null, retryAfter, events));

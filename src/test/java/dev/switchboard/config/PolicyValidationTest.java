@@ -32,7 +32,9 @@ class PolicyValidationTest {
               ml: { allowed-models: ["*"], allowed-providers: [openai] }
             defaults:
               strategy: failover
-              timeout: 60s
+              first-token-timeout: 20s
+              idle-timeout: 45s
+              request-timeout: 5m
               retry: { max-attempts: 3, backoff: 200ms }
               circuit-breaker: { failure-ratio: 0.5, request-volume-threshold: 20, delay: 30s, success-threshold: 1 }
             providers:
@@ -40,6 +42,9 @@ class PolicyValidationTest {
                 type: openai
                 base-url: https://api.openai.com/v1
                 api-key-env: OPENAI_API_KEY
+                first-token-timeout: 10s
+                idle-timeout: 30s
+                max-concurrency: 64
               local:
                 type: openai
                 base-url: http://127.0.0.1:11434/v1/
@@ -51,6 +56,7 @@ class PolicyValidationTest {
             routes:
               fast:
                 strategy: failover
+                request-timeout: 90s
                 targets:
                   - { provider: openai, model: gpt-4o-mini, weight: 60 }
                   - { provider: local, model: llama3.1, weight: 40 }
@@ -112,8 +118,44 @@ class PolicyValidationTest {
         assertThat(table.providers().get("local").baseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
         assertThat(table.providers().get("local").circuitBreaker().failureRatio()).isEqualTo(0.3);
         assertThat(table.providers().get("local").circuitBreaker().delay()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(table.providers().get("local").timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(table.providers().get("local").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(table.providers().get("local").idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(table.providers().get("local").maxConcurrency()).isZero();
+        assertThat(table.providers().get("openai").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(table.providers().get("openai").idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(table.providers().get("openai").maxConcurrency()).isEqualTo(64);
+        assertThat(table.routes().get("fast").requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(table.routes().get("smart").requestTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(table.warnings()).isEmpty();
         assertThat(table.providers().get("drill").mock().failureStatus()).isEqualTo(429);
+    }
+
+    @Test
+    void keepsTheDeprecatedTimeoutKeyWorkingWithAWarning() throws Exception {
+        RoutingTable table = load("""
+                defaults: { timeout: 7s }
+                providers:
+                  old: { type: mock, timeout: 3s }
+                  half: { type: mock, timeout: 3s, idle-timeout: 9s }
+                  new: { type: mock }
+                routes:
+                  r: { targets: [{ provider: old, model: m }] }
+                """);
+
+        assertThat(table.providers().get("old").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(table.providers().get("old").idleTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(table.providers().get("half").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(table.providers().get("half").idleTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(table.providers().get("new").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(table.providers().get("new").idleTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(table.routes().get("r").requestTimeout()).isNull();
+        assertThat(table.warnings()).containsExactly(
+                "defaults.timeout: deprecated; it sets first-token-timeout and idle-timeout (for those not set) - name "
+                        + "them instead",
+                "providers.old.timeout: deprecated; it sets first-token-timeout and idle-timeout (for those not set) - "
+                        + "name them instead",
+                "providers.half.timeout: deprecated; it sets first-token-timeout and idle-timeout (for those not set) - "
+                        + "name them instead");
     }
 
     @Test

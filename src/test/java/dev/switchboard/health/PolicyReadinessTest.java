@@ -14,6 +14,7 @@ import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.routing.ActivePolicy;
 import dev.switchboard.routing.PolicyState;
 import dev.switchboard.strategy.TargetStatsRegistry;
+import dev.switchboard.testing.Lifecycle;
 import dev.switchboard.testing.Tables;
 
 /** What gates readiness in each mode, and that the data shows every provider. */
@@ -38,7 +39,7 @@ class PolicyReadinessTest {
         PolicyState policies = new PolicyState();
         policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
                 Instant.now()), "test-hash");
-        return new PolicyReadiness(policies).call();
+        return new PolicyReadiness(policies, Lifecycle.drain()).call();
     }
 
     @Test

@@ -33,8 +33,9 @@ class MockProviderTest {
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC);
 
     private static MockProvider mock(MockConfig config, double random) {
-        ProviderSpec spec = new ProviderSpec("drill", "mock", null, null, "Authorization", Map.of(), Duration.ofSeconds(5),
-                Duration.ofSeconds(1), DefaultsConfig.BUILT_IN_BREAKER, RateLimitConfig.BUILT_IN, HealthConfig.BUILT_IN,
+        ProviderSpec spec = new ProviderSpec("drill", "mock", null, null, "Authorization", Map.of(), Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), 0, DefaultsConfig.BUILT_IN_BREAKER, RateLimitConfig.BUILT_IN,
+                HealthConfig.BUILT_IN,
                 config);
         return new MockProvider(spec, () -> random, CLOCK);
     }

@@ -18,8 +18,9 @@ import dev.switchboard.model.ProviderSpec;
 class ProviderStatesTest {
 
     private static ProviderSpec spec(String name, Duration timeout) {
-        return new ProviderSpec(name, "mock", null, null, "Authorization", Map.of(), timeout, Duration.ofSeconds(1),
-                DefaultsConfig.BUILT_IN_BREAKER, RateLimitConfig.BUILT_IN, HealthConfig.BUILT_IN, MockConfig.DEFAULT);
+        return new ProviderSpec(name, "mock", null, null, "Authorization", Map.of(), Duration.ofSeconds(1), timeout,
+                timeout, 0, DefaultsConfig.BUILT_IN_BREAKER, RateLimitConfig.BUILT_IN, HealthConfig.BUILT_IN,
+                MockConfig.DEFAULT);
     }
 
     @Test

@@ -24,6 +24,7 @@ import dev.switchboard.provider.mock.MockProvider;
 import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.strategy.TargetStatsRegistry;
+import dev.switchboard.testing.Lifecycle;
 import dev.switchboard.testing.Tables;
 import dev.switchboard.usage.UsageLedger;
 
@@ -103,7 +104,7 @@ class RouterTest {
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
                 registry, "test", false, Instant.now()), "test-hash");
         Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        router = new Router(state, new UsageLedger(metrics), metrics);
+        router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain());
     }
 
     private void fail(String provider) {

@@ -28,7 +28,7 @@ final class Routes {
     }
 
     static Route route(String strategy, List<Target> targets, Route.Options options) {
-        return new Route("r", strategy, targets, 3, Duration.ZERO, options);
+        return new Route("r", strategy, targets, 3, Duration.ZERO, options, null);
     }
 
     static Route weighted(int... weights) {

@@ -58,7 +58,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
             String policy = """
                     defaults:
                       strategy: failover
-                      timeout: 3s
+                      first-token-timeout: 3s
+                      idle-timeout: 3s
                       connect-timeout: 1s
                       retry: { max-attempts: 3, backoff: 0ms }
                       # the shared fakes fail on purpose in many tests: only the breaker tests' own providers trip
@@ -79,7 +80,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       primary-impatient:
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1/
-                        timeout: 400ms
+                        first-token-timeout: 400ms
+                        idle-timeout: 400ms
                       secondary:
                         type: openai
                         base-url: http://127.0.0.1:%3$d/v1
@@ -93,7 +95,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                       streamer-impatient:
                         type: openai
                         base-url: http://127.0.0.1:%7$d/v1
-                        timeout: 500ms
+                        first-token-timeout: 500ms
+                        idle-timeout: 500ms
                       cb-open:
                         type: openai
                         base-url: http://127.0.0.1:%1$d/v1

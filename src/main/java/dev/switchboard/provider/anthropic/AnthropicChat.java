@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.schema.openai.OpenAiFormat;
 import dev.switchboard.schema.openai.OpenAiRequests;
 
@@ -189,6 +190,10 @@ public final class AnthropicChat {
         String type = error != null && error.hasNonNull("type") ? error.path("type").asText() : "api_error";
         String message = error != null && error.hasNonNull("message") ? error.path("message").asText()
                 : "Anthropic answered HTTP " + status;
-        return OpenAiFormat.error(message, type, type);
+        // "prompt is too long: 208914 tokens > 200000 maximum": the context window, in OpenAI's words
+        String code = type.equals("invalid_request_error") && message.startsWith("prompt is too long")
+                ? OpenAiErrors.CONTEXT_LENGTH
+                : type;
+        return OpenAiFormat.error(message, type, code);
     }
 }

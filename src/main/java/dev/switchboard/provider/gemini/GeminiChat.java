@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.schema.Usage;
+import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.schema.openai.OpenAiFormat;
 import dev.switchboard.schema.openai.OpenAiRequests;
 
@@ -219,6 +220,10 @@ public final class GeminiChat {
         String message = error != null && error.hasNonNull("message") ? error.path("message").asText().strip()
                 : "Gemini answered HTTP " + status;
         String type = status == 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
+        // "The input token count (1196265) exceeds the maximum number of tokens allowed (1048575)."
+        if (code.equals("INVALID_ARGUMENT") && message.contains("exceeds the maximum number of tokens")) {
+            return OpenAiFormat.error(message, type, OpenAiErrors.CONTEXT_LENGTH);
+        }
         return OpenAiFormat.error(message, type, code.toLowerCase(java.util.Locale.ROOT));
     }
 }

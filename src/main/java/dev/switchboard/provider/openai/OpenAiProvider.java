@@ -41,11 +41,13 @@ public final class OpenAiProvider implements Provider {
         String path = attempt.endpoint().path();
         return attempt.stream()
                 ? UpstreamReplies.stream(spec, client.stream(path, body), OpenAiProvider::checked, OpenAiProvider::error)
-                : UpstreamReplies.json(spec, client.call(path, body), OpenAiProvider::answer, OpenAiProvider::error);
+                : UpstreamReplies.json(spec, client.call(path, body),
+                        response -> answer(response, attempt.endpoint().answerField()), OpenAiProvider::error);
     }
 
-    private static Reply answer(UpstreamResponse response) {
-        Usage usage = OpenAiUsage.scan(response.body());
+    /** A 2xx answer: whole JSON with the operation's answer array ({@code choices} or {@code data}), or malformed. */
+    private static Reply answer(UpstreamResponse response, String answerField) {
+        Usage usage = OpenAiUsage.scan(response.body(), answerField);
         return new Reply.Complete(response.status(), response.contentType(), response.body(), response.retryAfter(),
                 usage);
     }

@@ -60,6 +60,31 @@ public final class OpenAiErrors {
                 .replaceAll("\\s+", " ").strip());
     }
 
+    /** OpenAI's error code for a prompt larger than the model's context window. */
+    public static final String CONTEXT_LENGTH = "context_length_exceeded";
+
+    /**
+     * Whether an OpenAI-shaped error body says the prompt does not fit the model's context window: code
+     * {@code context_length_exceeded} (OpenAI, and Switchboard's translation of Anthropic's and Gemini's errors), or
+     * the message OpenAI-compatible servers (vLLM, llama.cpp, Ollama) send without that code.
+     */
+    public static boolean isContextLength(byte[] body) {
+        if (body == null || body.length == 0) {
+            return false;
+        }
+        try {
+            JsonNode error = Json.MAPPER.readTree(body).path("error");
+            if (CONTEXT_LENGTH.equals(error.path("code").asText())) {
+                return true;
+            }
+            String message = error.path("message").asText().toLowerCase(java.util.Locale.ROOT);
+            return message.contains("maximum context length") || message.contains("context length exceeded")
+                    || message.contains("exceeds the context window");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String clip(String text) {
         return text.length() <= MAX_UPSTREAM_MESSAGE ? text : text.substring(0, MAX_UPSTREAM_MESSAGE) + "...";
     }

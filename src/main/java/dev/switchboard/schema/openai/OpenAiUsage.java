@@ -28,8 +28,18 @@ public final class OpenAiUsage {
      * @throws MalformedBodyException when the body is not one whole JSON object
      */
     public static Usage scan(byte[] json) {
+        return scan(json, null);
+    }
+
+    /**
+     * {@link #scan(byte[])} of an answer that must hold the top-level field {@code required} ({@code choices} for chat
+     * and completions, {@code data} for embeddings), or null for none.
+     *
+     * @throws MalformedBodyException when the body is not one whole JSON object, or lacks the field
+     */
+    public static Usage scan(byte[] json, String required) {
         try (JsonParser parser = JSON.createParser(json)) {
-            return scan(parser);
+            return scan(parser, required);
         } catch (IOException e) {
             throw new MalformedBodyException("the body is not valid JSON");
         }
@@ -38,22 +48,26 @@ public final class OpenAiUsage {
     /** {@link #scan(byte[])} for an event's data. */
     public static Usage scan(String json) {
         try (JsonParser parser = JSON.createParser(json)) {
-            return scan(parser);
+            return scan(parser, null);
         } catch (IOException e) {
             throw new MalformedBodyException("the body is not valid JSON");
         }
     }
 
-    private static Usage scan(JsonParser parser) throws IOException {
+    private static Usage scan(JsonParser parser, String required) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new MalformedBodyException("the body is not a JSON object");
         }
         Usage usage = null;
+        boolean found = required == null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+            if (!found && required.equals(field)) {
+                found = value == JsonToken.START_ARRAY;
+                parser.skipChildren();
+            } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
                 usage = usage(parser);
             } else {
                 parser.skipChildren();
@@ -61,6 +75,9 @@ public final class OpenAiUsage {
         }
         if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
             throw new MalformedBodyException("the body is not one whole JSON object");
+        }
+        if (!found) {
+            throw new MalformedBodyException("the answer has no '" + required + "' array");
         }
         return usage;
     }

@@ -1,0 +1,136 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Switchboard as users run it: the packaged jar in its own JVM, on free loopback ports, with its output in a log file.
+ * {@link #close()} ends it (and its JVM's shutdown hook does too, should the benchmark die).
+ */
+final class ChaosProxy implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final int managementPort;
+    private final Thread hook;
+
+    private ChaosProxy(Process process, Path log, int port, int managementPort) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.hook = new Thread(this::stop, "chaos-proxy-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** A port nobody listens on (for a moment): for the proxy, and for the provider whose connections are refused. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static ChaosProxy start(Path jar, Path policy, String heap) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw package -DskipTests");
+        }
+        int port = freePort();
+        int managementPort = freePort();
+        Path log = Files.createTempFile("switchboard-chaos-", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-jar", jar.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("SWITCHBOARD_POLICY", policy.toString());
+        builder.environment().put("SWITCHBOARD_RELOAD_INTERVAL", "0");
+        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return new ChaosProxy(builder.start(), log, port, managementPort);
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail if the proxy exits or is slow. */
+    void awaitReady(HttpClient client, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(managementUri("/q/health/ready")).timeout(Duration.ofSeconds(2))
+                .build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Switchboard exited with " + process.exitValue() + ":\n" + tail(40));
+            }
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("Switchboard was not ready within " + timeout.toSeconds() + " s:\n" + tail(40));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The last {@code lines} lines of the proxy's output. */
+    String tail(int lines) {
+        List<String> all = logLines();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of("(cannot read " + log + ": " + e + ")");
+        }
+    }
+
+    private void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs stop() again, which does nothing now
+        }
+    }
+}
