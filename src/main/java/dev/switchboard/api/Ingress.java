@@ -3,15 +3,18 @@ package dev.switchboard.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.lifecycle.Traffic;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.schema.openai.OpenAiErrors;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Admission at the door of the API, before a body is read: every {@code /v1} request counts against the bounds of
@@ -28,11 +31,20 @@ public class Ingress {
 
     private final Traffic traffic;
     private final Metrics metrics;
+    /**
+     * Reads a chunked body on the event loop up to the size limit; past it the request fails with 413, which
+     * {@link HttpErrorRoutes} answers in JSON (the REST layer's own reader would switch to a blocking stream, answer
+     * an empty 413 and log a stack trace).
+     */
+    private final BodyHandler chunkedBodies;
     private volatile long lastWarning;
 
-    public Ingress(Traffic traffic, Metrics metrics) {
+    public Ingress(Traffic traffic, Metrics metrics,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBodySize) {
         this.traffic = traffic;
         this.metrics = metrics;
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue())
+                .setHandleFileUploads(false).setMergeFormAttributes(false);
     }
 
     void install(@Observes Router router) {
@@ -54,7 +66,11 @@ public class Ingress {
         }
         long charge = traffic.charge(declared);
         context.addEndHandler(ended -> traffic.exit(charge));
-        context.next();
+        if (declared < 0) {
+            chunkedBodies.handle(context);
+        } else {
+            context.next();
+        }
     }
 
     /** The body's declared length; 0 for a request without a body, -1 for a chunked one. */
