@@ -16,14 +16,14 @@ import dev.switchboard.testing.PackagedApp;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-/** The README's run command on a fresh machine: no policy file, so the built-in demo policy answers. */
+/** The README's run command on a fresh machine: no policy named and none mounted, so the demo policy answers. */
 class DemoPolicyIT {
 
     private static PackagedApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        app = PackagedApp.start(Map.of("SWITCHBOARD_POLICY", "/nonexistent/switchboard/policy.yaml"))
+        app = PackagedApp.start(Map.of())
                 .awaitStarted(Duration.ofSeconds(60));
     }
 

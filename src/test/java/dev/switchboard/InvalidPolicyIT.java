@@ -35,4 +35,15 @@ class InvalidPolicyIT {
                     .doesNotContain("Listening on");
         }
     }
+
+    @Test
+    void exitsNonZeroWhenTheNamedPolicyFileIsMissingInsteadOfServingTheDemo(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("typo/policy.yaml");
+
+        try (PackagedApp app = PackagedApp.start(Map.of("SWITCHBOARD_POLICY", missing.toString()))) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.output()).contains(missing.toString()).contains("cannot read the policy file (no such file)")
+                    .doesNotContain("demo policy").doesNotContain("Listening on");
+        }
+    }
 }

@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +128,34 @@ class PolicyReloadTest {
         assertThat(breaker("failing")).isEqualTo("open");
         given().contentType(ContentType.JSON).body("{\"model\":\"breaking\",\"messages\":[]}")
                 .post("/v1/chat/completions").then().statusCode(200).header("x-switchboard-attempts", "1");
+    }
+
+    @Test
+    @Order(6)
+    void keepsServingWhenThePolicyFileIsDeletedAndSaysSoUntilItIsBack() throws Exception {
+        Path data = ReloadablePolicy.dir.resolve("..data");
+        Path moved = ReloadablePolicy.dir.resolve("..data_gone");
+        Files.move(data, moved, StandardCopyOption.ATOMIC_MOVE);
+
+        Awaitility.await().atMost(WITHIN).untilAsserted(() -> {
+            JsonPath policy = JsonPath.from(given().get(admin("/api/v1/admin/policy")).asString());
+            assertThat(policy.getString("source_problem.problem")).isEqualTo("missing");
+        });
+        assertThat(chat("another")).isEqualTo(200);
+        String ready = given().get(readiness).then().statusCode(200).extract().asString();
+        assertThat(ready).contains("\"policy_file\"").contains("missing since");
+        assertThat(metric("switchboard_policy_file_readable")).isEqualTo("0.0");
+
+        Files.move(moved, data, StandardCopyOption.ATOMIC_MOVE);
+        Awaitility.await().atMost(WITHIN).untilAsserted(() -> assertThat(JsonPath
+                .from(given().get(admin("/api/v1/admin/policy")).asString()).getString("source_problem")).isNull());
+        assertThat(metric("switchboard_policy_file_readable")).isEqualTo("1.0");
+        assertThat(given().get(readiness).asString()).doesNotContain("policy_file");
+    }
+
+    private String metric(String name) throws Exception {
+        return given().get(admin("/q/metrics")).asString().lines().filter(l -> l.startsWith(name + " "))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("absent");
     }
 
     private Map<String, Object> provider(String name) throws Exception {

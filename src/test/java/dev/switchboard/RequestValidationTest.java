@@ -1,8 +1,16 @@
 package dev.switchboard;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.switchboard.testing.FakeProviders;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /** Bad input gets a clear OpenAI-shaped error and never reaches a provider. */
@@ -67,6 +76,34 @@ class RequestValidationTest {
                 .then().statusCode(413).contentType(ContentType.JSON)
                 .body("error.code", equalTo("request_too_large"))
                 .body("error.message", containsString("256K"));
+    }
+
+    /** A body sent without a Content-Length (chunked), as streaming uploaders do. */
+    private static HttpResponse<String> chunked(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
+                + "/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void answersAChunkedBodyOverTheLimitWithTheJson413() throws Exception {
+        HttpResponse<String> response = chunked("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "a".repeat(300 * 1024) + "\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).contains("\"code\":\"request_too_large\"").contains("256K");
+    }
+
+    @Test
+    void routesAChunkedBodyUnderTheLimit() throws Exception {
+        HttpResponse<String> response = chunked("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"choices\"");
     }
 
     @Test

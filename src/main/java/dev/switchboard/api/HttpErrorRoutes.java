@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.schema.openai.OpenAiErrors;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -17,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class HttpErrorRoutes {
+
+    private static final Logger LOGGER = Logger.getLogger(HttpErrorRoutes.class);
 
     private static final String MAX_BODY = "quarkus.http.limits.max-body-size";
 
@@ -64,6 +67,7 @@ public class HttpErrorRoutes {
         if (status == 413) {
             body = tooLargeBody();
         } else if (status >= 500) {
+            LOGGER.errorf(context.failure(), "request %s failed with %d", context.request().path(), status);
             body = OpenAiErrors.body("internal error", OpenAiErrors.SERVER, "internal_error");
         } else {
             body = OpenAiErrors.body("request rejected with status " + status, OpenAiErrors.INVALID_REQUEST,

@@ -12,6 +12,7 @@ import dev.switchboard.schema.openai.OpenAiErrors;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -73,7 +74,7 @@ public class Ingress {
         }
     }
 
-    /** The body's declared length; 0 for a request without a body, -1 for a chunked one. */
+    /** The body's declared length; 0 for a request without a body, -1 for one of unknown length. */
     private static long declaredLength(RoutingContext context) {
         String length = context.request().getHeader("Content-Length");
         if (length != null) {
@@ -83,7 +84,11 @@ public class Ingress {
                 return -1;
             }
         }
-        return context.request().getHeader("Transfer-Encoding") == null ? 0 : -1;
+        // no length: chunked (HTTP/1.1) or DATA frames (HTTP/2) for a method with a body
+        HttpMethod method = context.request().method();
+        boolean bodyless = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+                || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method);
+        return bodyless ? 0 : -1;
     }
 
     /** One WARN line per second at most: shedding comes in bursts. */

@@ -57,6 +57,12 @@ public class PolicyEndpoint {
             ArrayNode problems = f.putArray("problems");
             failure.problems().forEach(problems::add);
         }
+        PolicyState.SourceProblem lost = policies.sourceProblem();
+        if (lost == null) {
+            root.putNull("source_problem");
+        } else {
+            root.putObject("source_problem").put("problem", lost.problem()).put("since", lost.since().toString());
+        }
         return root.toString();
     }
 

@@ -52,6 +52,10 @@ public class PolicyReadiness implements HealthCheck {
         if (policies.activeHash() != null) {
             response.withData("policy_hash", policies.activeHash());
         }
+        PolicyState.SourceProblem lost = policies.sourceProblem();
+        if (lost != null) {
+            response.withData("policy_file", lost.problem() + " since " + lost.since());
+        }
         PolicyState.Failure failure = policies.lastFailure();
         if (failure != null) {
             response.withData("last_reload_failure", failure.at() + " sha256 " + failure.hash() + ": "

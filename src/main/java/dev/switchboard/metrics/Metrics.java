@@ -1,20 +1,25 @@
 package dev.switchboard.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Every meter Switchboard publishes, with its name and tags, following the OpenTelemetry GenAI conventions where
@@ -41,6 +46,7 @@ public class Metrics {
     public static final String REQUESTS_IN_FLIGHT = "switchboard.requests.in.flight";
     public static final String POLICY_RELOADS = "switchboard.policy.reloads";
     public static final String POLICY_LOADED = "switchboard.policy.loaded.timestamp";
+    public static final String POLICY_FILE_READABLE = "switchboard.policy.file.readable";
     public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
     public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
 
@@ -49,6 +55,8 @@ public class Metrics {
 
     private final MeterRegistry registry;
     private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+    /** Meters that read this application's state; removed at shutdown so none outlives it in a shared registry. */
+    private final List<Meter> functions = new CopyOnWriteArrayList<>();
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
@@ -130,18 +138,18 @@ public class Metrics {
 
     /** Publishes a cost total that the usage ledger keeps (a monotonic USD amount). */
     public <T> void cost(String provider, String model, T totals, ToDoubleFunction<T> usd) {
-        FunctionCounter.builder(COST, totals, usd).description("Estimated cost in USD")
-                .tags("provider", provider, "model", model).register(registry);
+        functions.add(FunctionCounter.builder(COST, totals, usd).description("Estimated cost in USD")
+                .tags("provider", provider, "model", model).register(registry));
     }
 
     /** Per-provider gauges, registered once per provider name; they read the provider's current state. */
     public void provider(String provider, Supplier<Number> inFlight, Supplier<Number> breakerState) {
         if (gauges.add(provider)) {
-            Gauge.builder(PROVIDER_IN_FLIGHT, inFlight).description("Requests in flight").tag("provider", provider)
-                    .register(registry);
-            Gauge.builder(PROVIDER_BREAKER_STATE, breakerState)
+            functions.add(Gauge.builder(PROVIDER_IN_FLIGHT, inFlight).description("Requests in flight")
+                    .tag("provider", provider).register(registry));
+            functions.add(Gauge.builder(PROVIDER_BREAKER_STATE, breakerState)
                     .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
-                    .register(registry);
+                    .register(registry));
         }
     }
 
@@ -153,8 +161,8 @@ public class Metrics {
 
     /** Requests in flight on the proxy port. */
     public void inFlight(Supplier<Number> requests) {
-        Gauge.builder(REQUESTS_IN_FLIGHT, requests).description("Requests in flight on the proxy port")
-                .register(registry);
+        functions.add(Gauge.builder(REQUESTS_IN_FLIGHT, requests).description("Requests in flight on the proxy port")
+                .register(registry));
     }
 
     public void reload(boolean success) {
@@ -162,9 +170,26 @@ public class Metrics {
                 .register(registry).increment();
     }
 
+    /** 1 while the active policy's file can be read, 0 once it went missing or unreadable. */
+    public void policyFileReadable(Supplier<Number> readable) {
+        functions.add(Gauge.builder(POLICY_FILE_READABLE, readable)
+                .description("Whether the active policy's file can be read (0: missing or unreadable)")
+                .register(registry));
+    }
+
     /** The active policy's load time, in epoch seconds. */
     public void policyLoaded(Supplier<Number> epochSeconds) {
-        Gauge.builder(POLICY_LOADED, epochSeconds).description("When the active policy was loaded").baseUnit("seconds")
-                .register(registry);
+        functions.add(Gauge.builder(POLICY_LOADED, epochSeconds).description("When the active policy was loaded")
+                .baseUnit("seconds").register(registry));
+    }
+
+    /**
+     * Removes the meters that read this application's state: the registry Quarkus injects is the process-wide
+     * composite, and a gauge left there would keep reading a stopped application's state.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        functions.forEach(registry::remove);
+        functions.clear();
+        gauges.clear();
     }
 }

@@ -28,9 +28,20 @@ final class PolicyFile {
     }
 
     private final Path path;
+    private final boolean named;
 
-    PolicyFile(Path path) {
+    /**
+     * @param path the file
+     * @param named whether the operator named it ({@code SWITCHBOARD_POLICY} / {@code switchboard.policy}); a named
+     *        file must exist, while the conventional mount path falls back to the demo policy
+     */
+    PolicyFile(Path path, boolean named) {
         this.path = path;
+        this.named = named;
+    }
+
+    boolean named() {
+        return named;
     }
 
     Path path() {
@@ -42,14 +53,25 @@ final class PolicyFile {
         return Files.isRegularFile(path);
     }
 
-    /** The file, or the demo policy when there is none. */
+    /** The file, or the demo policy when none was named and there is none at the conventional path. */
     Contents atStart() throws PolicyException {
-        if (exists()) {
+        if (exists() || named) {
             byte[] content = read();
             return new Contents(new String(content, StandardCharsets.UTF_8), path.toString(), false, hash(content));
         }
         String demo = demoPolicy();
         return new Contents(demo, DEMO_SOURCE, true, hash(demo.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Why the file cannot be read now ({@code missing}, {@code unreadable (...)}), or empty when it can. */
+    Optional<String> problem() {
+        if (!Files.exists(path)) {
+            return Optional.of("missing");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            return Optional.of("unreadable (not a readable file)");
+        }
+        return Optional.empty();
     }
 
     /** The file when its hash differs from {@code seenHash}; empty when it is missing, unreadable or unchanged. */
@@ -72,7 +94,9 @@ final class PolicyFile {
         try {
             return Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new PolicyException(path.toString(), List.of("(file): cannot read: " + e.getMessage()));
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
+            throw new PolicyException(path.toString(), List.of("(file): cannot read the policy file (" + reason
+                    + "); SWITCHBOARD_POLICY names it"));
         }
     }
 

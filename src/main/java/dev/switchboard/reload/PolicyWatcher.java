@@ -42,6 +42,8 @@ import io.vertx.mutiny.core.Vertx;
 public class PolicyWatcher {
 
     private static final Logger LOGGER = Logger.getLogger(PolicyWatcher.class);
+    /** Where the policy is read from when SWITCHBOARD_POLICY names none (the Kubernetes example mounts it there). */
+    static final String CONVENTIONAL_PATH = "/etc/switchboard/policy.yaml";
 
     private final PolicyState state;
     private final Metrics metrics;
@@ -57,19 +59,24 @@ public class PolicyWatcher {
     @Inject
     public PolicyWatcher(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates, Metrics metrics,
             Vertx vertx, Event<ActivePolicy> activated,
-            @ConfigProperty(name = "switchboard.policy", defaultValue = "/etc/switchboard/policy.yaml") String policyPath,
+            @ConfigProperty(name = "switchboard.policy") Optional<String> policyPath,
             @ConfigProperty(name = "switchboard.reload-interval", defaultValue = "2s") Duration interval) {
         this(state, stats, providerStates, metrics, vertx, activated, policyPath, interval, new FileSecrets());
     }
 
+    /**
+     * @param policyPath the file the operator named, or empty for the conventional mount path (and the demo policy
+     *        when nothing is there)
+     */
     PolicyWatcher(PolicyState state, TargetStatsRegistry stats, ProviderStates providerStates, Metrics metrics, Vertx vertx,
-            Event<ActivePolicy> activated, String policyPath, Duration interval, SecretSource secrets) {
+            Event<ActivePolicy> activated, Optional<String> policyPath, Duration interval, SecretSource secrets) {
         this.state = state;
         this.metrics = metrics;
         this.vertx = vertx;
         this.activated = activated;
         this.interval = interval;
-        this.file = new PolicyFile(Path.of(policyPath));
+        this.file = new PolicyFile(Path.of(policyPath.filter(p -> !p.isBlank()).orElse(CONVENTIONAL_PATH)),
+                policyPath.filter(p -> !p.isBlank()).isPresent());
         this.pool = new ProviderPool(vertx);
         this.reload = new PolicyReload(new PolicyCompiler(Strategies.names(), Strategies.priced(), ProviderFactory.TYPES,
                 secrets), state, providerStates, stats, pool);
@@ -85,6 +92,7 @@ public class PolicyWatcher {
             throw new InvalidPolicyAtStartup(e);
         }
         metrics.policyLoaded(() -> state.current().map(p -> p.loadedAt().getEpochSecond()).orElse(0L));
+        metrics.policyFileReadable(() -> state.sourceProblem() == null ? 1 : 0);
         if (!interval.isZero() && !interval.isNegative()) {
             timer = vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> {
                 checkForChange();
@@ -103,7 +111,7 @@ public class PolicyWatcher {
 
     /** Reads and activates the policy at start-up: the file, or the demo policy when there is none. */
     synchronized ActivePolicy loadAtStart() throws PolicyException {
-        if (!file.exists()) {
+        if (!file.exists() && !file.named()) {
             LOGGER.warnf("No policy file at %s (set SWITCHBOARD_POLICY or switchboard.policy): serving the %s, "
                     + "with mock providers only and no API keys", file.path(), PolicyFile.DEMO_SOURCE);
         }
@@ -119,6 +127,9 @@ public class PolicyWatcher {
      * whether a new policy became active.
      */
     public synchronized boolean checkForChange() {
+        if (seenHash != null && !watchable()) {
+            return false;
+        }
         Optional<PolicyFile.Contents> changed = file.ifChanged(seenHash);
         if (changed.isEmpty()) {
             return false;
@@ -141,6 +152,28 @@ public class PolicyWatcher {
             LOGGER.errorf(e, "The changed policy %s could not be applied; the running policy stays", contents.source());
             return false;
         }
+    }
+
+    /**
+     * Whether the active policy's file can be read; a file gone missing or unreadable is logged once (WARN), shown in
+     * readiness and the admin API, and counted by a gauge, while the last good policy keeps serving.
+     */
+    private boolean watchable() {
+        Optional<String> problem = file.problem();
+        if (problem.isEmpty()) {
+            if (state.sourceProblem() != null) {
+                LOGGER.infof("The policy file %s can be read again", file.path());
+                state.sourceBack();
+            }
+            return true;
+        }
+        PolicyState.SourceProblem known = state.sourceProblem();
+        if (known == null || !known.problem().equals(problem.get())) {
+            LOGGER.warnf("The policy file %s is %s; the policy loaded from it keeps serving until a valid file is "
+                    + "back", file.path(), problem.get());
+            state.sourceLost(problem.get());
+        }
+        return false;
     }
 
     private ActivePolicy activate(PolicyFile.Contents contents) throws PolicyException {

@@ -78,6 +78,7 @@ final class AttemptScope {
         boolean streamed = firstEvent >= 0;
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();
+            metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed);
             return;
         }
         boolean success = outcome instanceof Outcome.Answered;

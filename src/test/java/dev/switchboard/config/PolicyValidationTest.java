@@ -56,12 +56,12 @@ class PolicyValidationTest {
             routes:
               fast:
                 strategy: failover
-                request-timeout: 90s
                 targets:
                   - { provider: openai, model: gpt-4o-mini, weight: 60 }
                   - { provider: local, model: llama3.1, weight: 40 }
               smart:
                 retry: { max-attempts: 5 }
+                request-timeout: 90s
                 targets:
                   - { provider: openai, model: gpt-4o }
                   - { provider: drill, model: anything }
@@ -124,8 +124,8 @@ class PolicyValidationTest {
         assertThat(table.providers().get("openai").firstTokenTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(table.providers().get("openai").idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(table.providers().get("openai").maxConcurrency()).isEqualTo(64);
-        assertThat(table.routes().get("fast").requestTimeout()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(table.routes().get("smart").requestTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(table.routes().get("smart").requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(table.routes().get("fast").requestTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(table.warnings()).isEmpty();
         assertThat(table.providers().get("drill").mock().failureStatus()).isEqualTo(429);
     }
@@ -202,9 +202,10 @@ class PolicyValidationTest {
             // missing model
             "provider: local, model: llama3.1, weight: 40 | provider: local | routes.fast.targets[1].model: is required",
             // bad duration
-            "timeout: 60s | timeout: soon | defaults.timeout: invalid value 'soon', expected a duration such as 500ms",
+            "first-token-timeout: 20s | first-token-timeout: soon | defaults.first-token-timeout: invalid value 'soon', "
+                    + "expected a duration such as 500ms",
             // zero timeout
-            "timeout: 60s | timeout: 0s | defaults.timeout: must be > 0",
+            "first-token-timeout: 20s | first-token-timeout: 0s | defaults.first-token-timeout: must be > 0",
             // max-attempts below one
             "max-attempts: 5 | max-attempts: 0 | routes.smart.retry.max-attempts: must be >= 1",
             // breaker ratio out of range
@@ -232,9 +233,9 @@ class PolicyValidationTest {
             "allowed-models: [fast] | allowed-models: [fsat] | tenants.shared.allowed-models[0]: no route 'fsat'",
             "key: \"header:x-session\" | key: cookie | routes.cheap.affinity.key: must be 'user' or 'header:<name>'",
             "complexity-threshold: 4000 | complexity-threshold: 0 | routes.cheap.complexity-threshold: must be >= 1",
-            "timeout: 60s | timeout: 60s\\n  health: { probe: true, path: /chat/completions } "
+            "request-timeout: 5m | request-timeout: 5m\\n  health: { probe: true, path: /chat/completions } "
                     + "| defaults.health.path: must not be a paid endpoint",
-            "timeout: 60s | timeout: 60s\\n  health: { interval: 10ms } | defaults.health.interval: must be at least 100ms",
+            "request-timeout: 5m | request-timeout: 5m\\n  health: { interval: 10ms } | defaults.health.interval: must be at least 100ms",
             "default-route: fast | readiness: everything | readiness: must be one of policy, any-provider, every-route",
             "max-pause: 30s | default-pause: -1s | providers.local.rate-limit.default-pause: must be >= 0",
             // duplicate keys

@@ -27,6 +27,7 @@ public final class PackagedApp implements AutoCloseable {
             .compile("Listening on: http://[^:]+:(\\d+)\\. Management interface listening on http://[^:]+:(\\d+)");
 
     private final Process process;
+    private final Thread reader;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile int port;
@@ -37,7 +38,7 @@ public final class PackagedApp implements AutoCloseable {
         builder.environment().remove("SWITCHBOARD_POLICY");
         builder.environment().putAll(env);
         process = builder.start();
-        Thread reader = new Thread(this::read, "packaged-app-output");
+        reader = new Thread(this::read, "packaged-app-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -86,11 +87,20 @@ public final class PackagedApp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends SIGTERM, as the kubelet does, and returns at once. Through the process handle: {@code Process.destroy()}
+     * would also close our end of its output, and lose what it logs while it shuts down.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Waits for the process to exit and returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the application did not exit:\n" + output());
         }
+        reader.join(TimeUnit.SECONDS.toMillis(5)); // the last lines it wrote
         return process.exitValue();
     }
 
@@ -110,7 +120,7 @@ public final class PackagedApp implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
