@@ -25,6 +25,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 import io.vertx.core.Vertx;
 
 /**
@@ -45,10 +48,13 @@ import io.vertx.core.Vertx;
  */
 public final class ChaosBenchmark {
 
-    /** Every provider's per-attempt timeout (a slow first token comes 1.5 s after it; hangs rely on it). */
+    /** Every provider's per-attempt timeouts (a slow first token comes 1.5 s after it; hangs and stalls rely on it). */
     static final Duration TIMEOUT = Duration.ofSeconds(2);
-    /** The policy keys that carry {@link #TIMEOUT}, one line each in every provider (e.g. first-token-timeout). */
-    static final List<String> TIMEOUT_KEYS = List.of("timeout");
+    /**
+     * The policy keys that carry {@link #TIMEOUT}, one line each in every provider: the wait for the first byte or
+     * event (a miss fails over) and the longest silence inside an answer ({@code timeout} is their deprecated alias).
+     */
+    static final List<String> TIMEOUT_KEYS = List.of("first-token-timeout", "idle-timeout");
     /** {@code retry.max-attempts} of the route. */
     static final int MAX_ATTEMPTS = 3;
     /**
@@ -57,17 +63,29 @@ public final class ChaosBenchmark {
      */
     static final String RATE_LIMIT_PAUSE = "20ms";
     static final String ROUTE = "chat";
+    /** Warm-up requests sent one at a time before the rest go concurrently. */
+    static final int SEQUENTIAL_WARMUP = 20;
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)\\{([^}]*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern THREAD = Pattern.compile(" \\([^)]*\\)");
 
     private ChaosBenchmark() {
     }
 
     /** Command-line options. */
-    record Options(int requests, int concurrency, long seed, double faultRate, List<ChaosFault> faults, Path jar,
-            Duration deadline, Duration maxRun, String heap, boolean verbose) {
+    record Options(int requests, int concurrency, long seed, double faultRate, List<ChaosFault> faults, String mode,
+            Path jar, Duration deadline, Duration maxRun, String heap, boolean verbose, boolean direct, int warmup) {
+
+        /** Whether request {@code i} is streamed. */
+        boolean streamed(int i) {
+            return switch (mode) {
+                case "json" -> false;
+                case "stream" -> true;
+                default -> i % 2 == 1;
+            };
+        }
 
         static Options parse(String[] args) {
             int requests = 10_000;
@@ -75,18 +93,22 @@ public final class ChaosBenchmark {
             long seed = 42;
             double faultRate = 0.5;
             List<ChaosFault> faults = List.of(ChaosFault.values());
+            String mode = "both";
             Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
             Duration deadline = Duration.ofSeconds(30);
             Duration maxRun = Duration.ofMinutes(4);
             String heap = "256m";
             boolean verbose = false;
+            boolean direct = false;
+            int warmup = 500;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    throw new IllegalArgumentException("");
-                }
                 if (arg.equals("--verbose")) {
                     verbose = true;
+                    continue;
+                }
+                if (arg.equals("--direct")) {
+                    direct = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -100,6 +122,8 @@ public final class ChaosBenchmark {
                         case "--seed" -> seed = Long.parseLong(value);
                         case "--fault-rate" -> faultRate = Double.parseDouble(value);
                         case "--faults" -> faults = faults(value);
+                        case "--mode" -> mode = value;
+                        case "--warmup" -> warmup = Integer.parseInt(value);
                         case "--jar" -> jar = Path.of(value);
                         case "--deadline-seconds" -> deadline = Duration.ofSeconds(Long.parseLong(value));
                         case "--max-seconds" -> maxRun = Duration.ofSeconds(Long.parseLong(value));
@@ -110,15 +134,18 @@ public final class ChaosBenchmark {
                     throw new IllegalArgumentException("not a number after " + arg + ": " + value, e);
                 }
             }
-            if (requests < 1 || concurrency < 1 || faultRate < 0 || faultRate > 1) {
-                throw new IllegalArgumentException("need --requests >= 1, --concurrency >= 1, 0 <= --fault-rate <= 1");
+            if (requests < 1 || concurrency < 1 || warmup < 0 || faultRate < 0 || faultRate > 1
+                    || !List.of("both", "json", "stream").contains(mode)) {
+                throw new IllegalArgumentException(
+                        "need --requests >= 1, --concurrency >= 1, 0 <= --fault-rate <= 1, --mode both|json|stream");
             }
-            return new Options(requests, concurrency, seed, faultRate, faults, jar, deadline, maxRun, heap, verbose);
+            return new Options(requests, concurrency, seed, faultRate, faults, mode, jar, deadline, maxRun, heap,
+                    verbose, direct, warmup);
         }
 
         private static List<ChaosFault> faults(String names) {
             List<ChaosFault> faults = new ArrayList<>();
-            for (String name : Pattern.compile(",").split(names)) {
+            for (String name : Pattern.compile(",").splitAsStream(names).toList()) {
                 try {
                     faults.add(ChaosFault.valueOf(name.strip().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
@@ -132,13 +159,19 @@ public final class ChaosBenchmark {
         static String usage() {
             return """
                     usage: ChaosBenchmark [--requests 10000] [--concurrency 32] [--seed 42] [--fault-rate 0.5]
-                                          [--faults HANG,STALL,...] [--jar target/quarkus-app/quarkus-run.jar]
-                                          [--deadline-seconds 30] [--max-seconds 240] [--heap 256m] [--verbose]
+                                          [--faults HANG,STALL,...] [--mode both|json|stream]
+                                          [--jar target/quarkus-app/quarkus-run.jar] [--deadline-seconds 30]
+                                          [--warmup 500] [--max-seconds 240] [--heap 256m] [--verbose] [--direct]
                       --fault-rate        share of provider a's attempts that get a fault
                       --faults            the faults a draws from (default: all), by the names in the report
+                      --mode              which requests are streamed: every other one (both), none, or all
                       --deadline-seconds  a caller that has no whole answer by then counts it as lost
+                      --warmup            requests pinned to b and c first (not counted), so that a cold JVM's
+                                          first answers do not run into the 2 s timeout
                       --max-seconds       stop sending new requests after this long (unsent ones fail the run)
-                      --verbose           print every request that was not answered acceptably""";
+                      --verbose           print every request that was not answered acceptably
+                      --direct            no Switchboard: send the requests straight to provider a, to see that
+                                          the classification catches its faults (such a run is meant to fail)""";
         }
     }
 
@@ -147,15 +180,22 @@ public final class ChaosBenchmark {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         }
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(Options.usage());
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Options.usage());
+            System.exit(2);
+            return;
+        }
         int code;
         try {
-            code = run(Options.parse(args));
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println(e.getMessage());
-            }
-            System.err.println(Options.usage());
-            code = 2;
+            code = run(options);
         } catch (Exception e) {
             System.err.println("chaos benchmark could not run: " + e);
             e.printStackTrace(System.err);
@@ -203,7 +243,7 @@ public final class ChaosBenchmark {
     }
 
     static int run(Options options) throws Exception {
-        if (!Files.isRegularFile(options.jar())) {
+        if (!options.direct() && !Files.isRegularFile(options.jar())) {
             throw new IllegalStateException(options.jar().toAbsolutePath()
                     + " is missing: run ./mvnw -Pchaos -DskipTests package exec:exec (package builds it)");
         }
@@ -215,34 +255,93 @@ public final class ChaosBenchmark {
                     ChaosUpstream.start(vertx, "b", 0, List.of(), options.seed(), TIMEOUT, ledger),
                     ChaosUpstream.start(vertx, "c", 0, List.of(), options.seed(), TIMEOUT, ledger));
             String refusedUrl = "http://127.0.0.1:" + ChaosProxy.freePort() + "/v1";
-            Path policy = Files.createTempFile("switchboard-chaos-", ".yaml");
-            policy.toFile().deleteOnExit();
+            Path dir = workDir(options.jar());
+            Path policy = dir.resolve("policy.yaml");
             Files.writeString(policy, policy(upstreams, refusedUrl), StandardCharsets.UTF_8);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            try (ChaosProxy proxy = ChaosProxy.start(options.jar(), policy, options.heap())) {
+            if (options.direct()) {
+                System.out.println("--direct: no Switchboard, every request goes to provider a");
+                return load(options, client, null, URI.create(upstreams.get(0).baseUrl() + "/chat/completions"),
+                        ledger);
+            }
+            try (ChaosProxy proxy = ChaosProxy.start(options.jar(), policy, dir.resolve("switchboard.log"),
+                    options.heap())) {
                 long bootStart = System.nanoTime();
                 proxy.awaitReady(client, Duration.ofSeconds(60));
                 System.out.printf(Locale.ROOT, "Switchboard ready in %.1f s (policy %s, log %s)%n",
                         (System.nanoTime() - bootStart) / 1e9, policy, proxy.log());
-                return load(options, client, proxy, ledger);
+                warmUp(options, client, proxy);
+                return load(options, client, proxy, proxy.uri("/v1/chat/completions"), ledger);
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
-    private static int load(Options options, HttpClient client, ChaosProxy proxy, ChaosLedger ledger)
+    /**
+     * Requests pinned to the healthy providers, left out of every count: JIT-compiles both JVMs' paths. The first ones
+     * go one at a time, since a burst on a cold JVM can run into the 2 s timeout and open a healthy provider's breaker.
+     */
+    private static void warmUp(Options options, HttpClient client, ChaosProxy proxy) throws Exception {
+        if (options.warmup() == 0) {
+            return;
+        }
+        URI uri = proxy.uri("/v1/chat/completions");
+        long start = System.nanoTime();
+        Semaphore permits = new Semaphore(options.concurrency());
+        List<CompletableFuture<ChaosCall.Result>> calls = new ArrayList<>();
+        for (int i = 0; i < options.warmup(); i++) {
+            permits.acquire();
+            boolean stream = i % 2 == 1;
+            String body = ChaosCall.body(i % 4 < 2 ? "b/fake-b" : "c/fake-c", "warmup-" + i, stream);
+            CompletableFuture<ChaosCall.Result> call = ChaosCall.send(client, uri, -1, stream, body, options.deadline())
+                    .whenComplete((r, e) -> permits.release());
+            calls.add(call);
+            if (i < SEQUENTIAL_WARMUP) {
+                call.join();
+            }
+        }
+        long failed = calls.stream().map(CompletableFuture::join).filter(r -> r.status() != 200).count();
+        System.out.printf(Locale.ROOT, "warm-up: %d requests pinned to b and c in %.1f s (%d not 200), not counted%n",
+                calls.size(), (System.nanoTime() - start) / 1e9, failed);
+        HttpResponse<String> health = client.send(
+                HttpRequest.newBuilder(proxy.managementUri("/api/v1/admin/router/health")).timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode providers = ChaosWire.parse(health.body());
+        for (JsonNode p : providers == null ? MissingNode.getInstance() : providers.path("providers")) {
+            if (!p.path("breaker").asText().equals("closed")) {
+                System.out.printf(Locale.ROOT, "WARNING: after the warm-up the breaker of %s is %s (%s): not every healthy"
+                        + " provider is available, so the figures below are skewed; rerun on a quieter machine%n",
+                        p.path("name").asText(), p.path("breaker").asText(), p.path("last_error").asText());
+            }
+        }
+    }
+
+    /** Where the policy and the proxy's log go: {@code target/chaos/} next to the jar's folder, else a temp folder. */
+    private static Path workDir(Path jar) throws IOException {
+        Path target = jar.toAbsolutePath().getParent() == null ? null : jar.toAbsolutePath().getParent().getParent();
+        if (target != null && Files.isDirectory(target)) {
+            return Files.createDirectories(target.resolve("chaos"));
+        }
+        return Files.createTempDirectory("switchboard-chaos-");
+    }
+
+    /** @param proxy {@code null} with {@code --direct} */
+    private static int load(Options options, HttpClient client, ChaosProxy proxy, URI uri, ChaosLedger ledger)
             throws Exception {
         int n = options.requests();
-        URI uri = proxy.uri("/v1/chat/completions");
         Semaphore permits = new Semaphore(options.concurrency());
         List<CompletableFuture<ChaosCall.Result>> calls = new ArrayList<>(n);
         long start = System.nanoTime();
         long stopSending = start + options.maxRun().toNanos();
         int step = Math.max(1, n / 5);
-        System.out.printf(Locale.ROOT, "sending %d requests (half streamed), %d at a time%n", n,
+        System.out.printf(Locale.ROOT, "sending %d requests (streamed: %s), %d at a time%n", n,
+                options.mode().equals("both") ? "every other one" : options.mode().equals("json") ? "none" : "all",
                 options.concurrency());
+        ChaosBreakers breakers = proxy == null ? null
+                : new ChaosBreakers(client, proxy.managementUri("/api/v1/admin/router/health"), Duration.ofMillis(500));
         for (int i = 0; i < n; i++) {
             permits.acquire();
             if (System.nanoTime() > stopSending) {
@@ -251,7 +350,7 @@ public final class ChaosBenchmark {
                         options.maxRun().toSeconds(), n - i);
                 break;
             }
-            calls.add(ChaosCall.send(client, uri, i, i % 2 == 1, options.deadline())
+            calls.add(ChaosCall.send(client, uri, i, options.streamed(i), options.deadline())
                     .whenComplete((r, e) -> permits.release()));
             if ((i + 1) % step == 0) {
                 System.out.printf(Locale.ROOT, "  %6d sent, %5.1f s%n", i + 1, (System.nanoTime() - start) / 1e9);
@@ -260,10 +359,15 @@ public final class ChaosBenchmark {
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
                 .get(options.deadline().toSeconds() + 30, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
+        String states = "";
+        if (breakers != null) {
+            breakers.close();
+            states = breakers.summary();
+        }
         // let held connections settle so that the fakes' "left open" count is complete
         Thread.sleep(TIMEOUT.toMillis() + 3500);
         List<ChaosCall.Result> results = calls.stream().map(CompletableFuture::join).toList();
-        return report(options, results, n - results.size(), seconds, ledger, proxy, client);
+        return report(options, results, n - results.size(), seconds, ledger, proxy, client, states);
     }
 
     private record Judged(ChaosCall.Result result, List<ChaosLedger.Hit> hits, ChaosVerdict verdict) {
@@ -273,7 +377,7 @@ public final class ChaosBenchmark {
     }
 
     private static int report(Options options, List<ChaosCall.Result> results, int unsent, double seconds,
-            ChaosLedger ledger, ChaosProxy proxy, HttpClient client) {
+            ChaosLedger ledger, ChaosProxy proxy, HttpClient client, String breakerStates) {
         List<Judged> judged = new ArrayList<>();
         for (ChaosCall.Result result : results) {
             List<ChaosLedger.Hit> hits = ledger.hits(result.id());
@@ -284,10 +388,13 @@ public final class ChaosBenchmark {
         out.append(String.format(Locale.ROOT, "%nSwitchboard chaos benchmark: %d requests (%d JSON, %d streamed) in "
                 + "%.1f s, %d at a time, seed %d%n", results.size(), results.size() - streams, streams, seconds,
                 options.concurrency(), options.seed()));
-        out.append(String.format(Locale.ROOT, "  route %s: weighted a/b/c/d = 10/10/10/1, max-attempts %d, timeout %s"
-                + " (%s); a faults %.0f%% of its attempts (429 pauses it %s), b and c are healthy, d is a closed port"
-                + "%n", ROUTE, MAX_ATTEMPTS, TIMEOUT.toMillis() + "ms", String.join(", ", TIMEOUT_KEYS),
-                options.faultRate() * 100, RATE_LIMIT_PAUSE));
+        out.append(String.format(Locale.ROOT, "  route %s: weighted a/b/c/d = 10/10/10/1, max-attempts %d, %s %dms;"
+                + " a faults %.0f%% of its attempts (a 429 pauses it %s), b and c are healthy, d is a closed port%n",
+                ROUTE, MAX_ATTEMPTS, String.join(" and ", TIMEOUT_KEYS), TIMEOUT.toMillis(), options.faultRate() * 100,
+                RATE_LIMIT_PAUSE));
+        if (options.direct()) {
+            out.append("  --direct: NO SWITCHBOARD, the callers talked to provider a itself (this run is meant to fail)\n");
+        }
 
         // answers by class
         out.append(String.format(Locale.ROOT, "%nanswers              JSON   stream    total%n"));
@@ -330,6 +437,11 @@ public final class ChaosBenchmark {
 
         faults(out, judged, ledger, options.faults());
         providers(out, ledger, judged, proxy, client);
+        if (!breakerStates.isEmpty()) {
+            out.append("breaker and 429-pause states during the run (router-health API, sampled every 500 ms)\n")
+                    .append(breakerStates);
+        }
+        unused(out, judged);
         int bad = problems(out, judged, options.verbose());
 
         long failed = byKind.entrySet().stream().filter(e -> !e.getKey().acceptable)
@@ -423,6 +535,9 @@ public final class ChaosBenchmark {
                 + "timeout: %d; late answers that found the connection open: %d; attempts without a request id: %d%n",
                 TIMEOUT.toMillis() + 3000, ledger.leftOpenCount(), ledger.lateAnswersWrittenCount(),
                 ledger.unidentified()));
+        if (proxy == null) {
+            return;
+        }
         try {
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(proxy.managementUri("/q/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -455,10 +570,14 @@ public final class ChaosBenchmark {
             }
             out.append(String.format(Locale.ROOT, "attempts per provider (proxy's switchboard_provider_attempts_total)"
                     + "%n"));
-            outcomes.forEach((provider, counts) -> out.append(String.format(Locale.ROOT, "  %s: %s; breaker now %s%n",
-                    provider, counts.entrySet().stream().filter(e -> e.getValue() > 0)
-                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
-                    breakers.getOrDefault(provider, "?"))));
+            outcomes.forEach((provider, counts) -> {
+                long total = counts.values().stream().mapToLong(Long::longValue).sum();
+                String seen = provider.equals("d") ? "" : "; the fake saw " + ledger.attemptsWithWarmup(provider);
+                out.append(String.format(Locale.ROOT, "  %s: %d: %s%s; breaker now %s%n", provider, total,
+                        counts.entrySet().stream().filter(e -> e.getValue() > 0)
+                                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+                        seen, breakers.getOrDefault(provider, "?")));
+            });
             out.append("  failovers by reason: ").append(fallbacks.entrySet().stream().filter(e -> e.getValue() > 0)
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
         } catch (IOException | RuntimeException e) {
@@ -471,8 +590,28 @@ public final class ChaosBenchmark {
         long error = log.stream().filter(l -> l.contains(" ERROR ")).count();
         out.append(String.format(Locale.ROOT, "  proxy log: %d lines, %d WARN, %d ERROR (%s)%n", log.size(), warn,
                 error, proxy.log()));
-        log.stream().filter(l -> l.contains(" ERROR ")).limit(5)
-                .forEach(l -> out.append("    ").append(ChaosVerdict.excerpt(l)).append('\n'));
+        // the ERROR lines without their time stamp and thread, counted
+        Map<String, Long> errors = log.stream().filter(l -> l.contains(" ERROR "))
+                .map(l -> THREAD.matcher(l.substring(l.indexOf(" ERROR ") + 1)).replaceFirst(""))
+                .collect(Collectors.groupingBy(l -> l, TreeMap::new, Collectors.counting()));
+        errors.entrySet().stream().limit(5).forEach(e -> out.append(String.format(Locale.ROOT, "    %4d x %s%n",
+                e.getValue(), ChaosVerdict.excerpt(e.getKey()))));
+    }
+
+    /**
+     * Answers a fake sent properly that the caller did not get, because the proxy had already given up on that attempt
+     * (healthy attempts that timed out, or late answers to a slow first token are expected; others are worth a look).
+     */
+    private static void unused(StringBuilder out, List<Judged> judged) {
+        List<Judged> unused = judged.stream().filter(j -> {
+            List<ChaosLedger.Hit> hits = j.hits();
+            return hits.subList(0, Math.max(0, hits.size() - 1)).stream().anyMatch(h -> h.fault() == null);
+        }).toList();
+        out.append(String.format(Locale.ROOT, "proper answers from a fake that the proxy did not use (it had moved on):"
+                + " %d requests%n", unused.size()));
+        unused.stream().limit(5).forEach(j -> out.append(String.format(Locale.ROOT, "  request %d (%s): %s; caller "
+                + "got %s%n", j.result().id(), j.result().stream() ? "stream" : "JSON", timedPath(j),
+                j.verdict().kind().label)));
     }
 
     /** The unacceptable answers, grouped by what happened; returns how many there were. */
@@ -510,6 +649,8 @@ public final class ChaosBenchmark {
                     + "provider %s, %.0f ms%n", example.result().id(),
                     example.result().status() == 0 ? "-" : String.valueOf(example.result().status()),
                     example.result().attempts(), example.result().provider(), ms(example.result().nanos())));
+            out.append("          attempts (arrival at the fake, after the request was sent): ").append(timedPath(example))
+                    .append('\n');
             if (verbose) {
                 for (Judged j : members) {
                     out.append(String.format(Locale.ROOT, "          request %d: %s; body: %s%n", j.result().id(),
@@ -518,6 +659,15 @@ public final class ChaosBenchmark {
             }
         }
         return bad;
+    }
+
+    /** {@link #path} with when each attempt reached its fake. */
+    private static String timedPath(Judged j) {
+        List<String> steps = new ArrayList<>(
+                Collections.nCopies(ChaosVerdict.refusedAttempts(j.result(), j.hits()), "d:REFUSED"));
+        j.hits().forEach(h -> steps.add(String.format(Locale.ROOT, "%s at +%.0f ms", h,
+                ms(h.nanos() - j.result().start()))));
+        return steps.isEmpty() ? "(none)" : String.join(" -> ", steps);
     }
 
     /** The attempts of a request, as the fakes saw them, with refused ones (d) first. */

@@ -23,26 +23,39 @@ import java.util.concurrent.TimeoutException;
  */
 final class ChaosCall {
 
-    /** What one caller got. {@code status == 0}: no status line arrived. */
+    /**
+     * What one caller got. {@code status == 0}: no status line arrived; {@code start} is {@link System#nanoTime()} when
+     * it was sent, {@code nanos} how long until the answer ended.
+     */
     record Result(int id, boolean stream, int status, String contentType, String attempts, String provider,
-            long nanos, String body, Throwable error, boolean timedOut) {
+            long start, long nanos, String body, Throwable error, boolean timedOut) {
     }
 
     private ChaosCall() {
     }
 
-    static String body(int id, boolean stream) {
-        return "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello (chaos request " + id
-                + ")\"}],\"user\":\"chaos-" + id + "\",\"stream\":" + stream + "}";
+    /**
+     * A chat request for {@code model}; {@code user} carries the request id to the fakes ({@code chaos-<id>}), or
+     * {@code warmup-<i>} for requests they leave out of their counts.
+     */
+    static String body(String model, String user, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello (" + user
+                + ")\"}],\"user\":\"" + user + "\",\"stream\":" + stream + "}";
     }
 
-    /** Sends request {@code id}; the future always completes normally, within {@code deadline}. */
+    /** Sends request {@code id} of the route; the future always completes normally, within {@code deadline}. */
     static CompletableFuture<Result> send(HttpClient client, URI uri, int id, boolean stream, Duration deadline) {
+        return send(client, uri, id, stream, body(ChaosBenchmark.ROUTE, "chaos-" + id, stream), deadline);
+    }
+
+    /** Sends {@code body}; the future always completes normally, within {@code deadline}. */
+    static CompletableFuture<Result> send(HttpClient client, URI uri, int id, boolean stream, String body,
+            Duration deadline) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(deadline)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(id, stream)))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         Capture capture = new Capture();
         long start = System.nanoTime();
@@ -55,7 +68,7 @@ final class ChaosCall {
                     String contentType = headers == null ? null : headers.firstValue("content-type").orElse(null);
                     String attempts = headers == null ? null : headers.firstValue("x-switchboard-attempts").orElse(null);
                     String provider = headers == null ? null : headers.firstValue("x-switchboard-provider").orElse(null);
-                    return new Result(id, stream, capture.status, contentType, attempts, provider, nanos,
+                    return new Result(id, stream, capture.status, contentType, attempts, provider, start, nanos,
                             capture.text(), cause, cause instanceof TimeoutException);
                 });
     }

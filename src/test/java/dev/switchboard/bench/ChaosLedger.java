@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ChaosLedger {
 
-    /** One attempt that reached a fake: answered properly ({@code fault == null}) or faulted. */
-    record Hit(String provider, ChaosFault fault) {
+    /**
+     * One attempt that reached a fake: answered properly ({@code fault == null}) or faulted; {@code nanos} is
+     * {@link System#nanoTime()} when its body arrived.
+     */
+    record Hit(String provider, ChaosFault fault, long nanos) {
         @Override
         public String toString() {
             return provider + ":" + (fault == null ? "ok" : fault.name());
@@ -33,7 +36,7 @@ final class ChaosLedger {
         if (id < 0) {
             unidentified.increment();
         } else {
-            hits.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(new Hit(provider, fault));
+            hits.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(new Hit(provider, fault, System.nanoTime()));
         }
         count(provider + "|" + (fault == null ? "ok" : fault.name()) + "|" + stream);
         count(provider);
@@ -54,8 +57,18 @@ final class ChaosLedger {
         return queue == null ? List.of() : List.copyOf(queue);
     }
 
+    /** Attempts of the counted requests. */
     long attempts(String provider) {
         return get(provider);
+    }
+
+    /** Warm-up requests, which have no request id and are left out of every other count. */
+    void recordWarmup(String provider) {
+        count(provider + "|warmup");
+    }
+
+    long attemptsWithWarmup(String provider) {
+        return get(provider) + get(provider + "|warmup");
     }
 
     long answered(String provider) {

@@ -42,13 +42,13 @@ final class ChaosProxy implements AutoCloseable {
         }
     }
 
-    static ChaosProxy start(Path jar, Path policy, String heap) throws IOException {
+    /** Starts the jar with the policy, its output (overwritten) in {@code log}; does not wait. */
+    static ChaosProxy start(Path jar, Path policy, Path log, String heap) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw package -DskipTests");
         }
         int port = freePort();
         int managementPort = freePort();
-        Path log = Files.createTempFile("switchboard-chaos-", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-jar", jar.toString()))
                 .redirectErrorStream(true)

@@ -104,6 +104,10 @@ final class ChaosUpstream {
         }
     }
 
+    private static boolean warmup(JsonNode body) {
+        return body != null && body.path("user").asText("").startsWith("warmup-");
+    }
+
     private static int id(JsonNode body) {
         String user = body == null ? "" : body.path("user").asText("");
         if (!user.startsWith("chaos-")) {
@@ -119,6 +123,11 @@ final class ChaosUpstream {
     private void respond(HttpServerRequest request, Buffer body) {
         JsonNode json = ChaosWire.parse(body.toString(StandardCharsets.UTF_8));
         boolean stream = json != null && json.path("stream").asBoolean(false);
+        if (warmup(json)) {
+            ledger.recordWarmup(name);
+            answer(request.response(), stream);
+            return;
+        }
         ChaosFault fault = draw();
         ledger.record(id(json), name, stream, fault);
         HttpServerResponse response = request.response();

@@ -24,7 +24,7 @@ record ChaosVerdict(Kind kind, String detail) {
         }
     }
 
-    private static final int EXCERPT = 160;
+    private static final int EXCERPT = 200;
 
     /**
      * @param hits the attempts of this request that reached a fake, in order (the last one is the one the proxy
