@@ -186,8 +186,12 @@ class PolicyValidationTest {
         RoutingTable table = new PolicyCompiler(Strategies.names(), Strategies.priced(), ProviderFactory.TYPES, anyKey)
                 .compile(parser.parse(configMap.path("data").path("policy.yaml").asText(), "k8s"), "k8s");
 
-        assertThat(table.routes()).containsKeys("smart", "fast", "cheap", "embed", "drill");
+        assertThat(table.routes()).containsKeys("smart", "fast", "cheap", "embed", "drill", "long");
         assertThat(table.tenancy().tenants()).containsKeys("app", "batch-jobs");
+        // the example names every timeout, and no deprecated key
+        assertThat(table.warnings()).isEmpty();
+        assertThat(table.providers().get("groq").maxConcurrency()).isEqualTo(64);
+        assertThat(table.routes().get("smart").requestTimeout()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @ParameterizedTest(name = "{0}")
