@@ -70,6 +70,7 @@ final class StreamRelay {
                         LOGGER.infof("stream from %s ended early: %s", source, ending.stop.reason);
                         return List.of(errorEvent(ending.stop.reason + "; the answer is incomplete", ending.stop.code));
                     }
+                    LOGGER.warnf("stream from %s ended without [DONE]", source);
                     return List.of(errorEvent("the stream from " + source + " ended without [DONE]",
                             "stream_interrupted"));
                 })
