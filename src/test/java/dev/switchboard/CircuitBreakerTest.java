@@ -137,6 +137,9 @@ class CircuitBreakerTest {
             }
         }
 
+        // the breaker sees each attempt's end through a completion stage: its state follows within moments
+        Awaitility.await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(provider(route)).containsEntry("breaker", "open"));
         Map<String, Object> health = provider(route);
         assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
         assertThat(((Number) health.get("success_rate")).doubleValue()).isLessThan(0.5);
