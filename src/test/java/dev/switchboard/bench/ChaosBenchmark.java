@@ -25,6 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
@@ -364,8 +366,9 @@ public final class ChaosBenchmark {
             breakers.close();
             states = breakers.summary();
         }
-        // let held connections settle so that the fakes' "left open" count is complete
-        Thread.sleep(TIMEOUT.toMillis() + 3500);
+        // every held connection's left-open check must have run for the fakes' "left open" count to be complete
+        Awaitility.await().atMost(TIMEOUT.plusSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ledger.holding() == 0);
         List<ChaosCall.Result> results = calls.stream().map(CompletableFuture::join).toList();
         return report(options, results, n - results.size(), seconds, ledger, proxy, client, states);
     }

@@ -83,6 +83,21 @@ final class ChaosLedger {
         return unidentified.sum();
     }
 
+    /** Held (hung or stalled) answers whose left-open check has not run yet. */
+    private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+
+    void holdStarted() {
+        holding.incrementAndGet();
+    }
+
+    void holdChecked() {
+        holding.decrementAndGet();
+    }
+
+    int holding() {
+        return holding.get();
+    }
+
     void leftOpen() {
         leftOpen.increment();
     }

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 /**
  * Switchboard as users run it: the packaged jar in its own JVM, on free loopback ports, with its output in a log file.
  * {@link #close()} ends it (and its JVM's shutdown hook does too, should the benchmark die).
@@ -63,24 +66,24 @@ final class ChaosProxy implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail if the proxy exits or is slow. */
-    void awaitReady(HttpClient client, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    void awaitReady(HttpClient client, Duration timeout) {
         HttpRequest ready = HttpRequest.newBuilder(managementUri("/q/health/ready")).timeout(Duration.ofSeconds(2))
                 .build();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Switchboard exited with " + process.exitValue() + ":\n" + tail(40));
-            }
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Switchboard exited with " + process.exitValue() + ":\n" + tail(40));
                 }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+                try {
+                    return client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Switchboard was not ready within " + timeout.toSeconds() + " s:\n"
+                    + tail(40), e);
         }
-        throw new IllegalStateException("Switchboard was not ready within " + timeout.toSeconds() + " s:\n" + tail(40));
     }
 
     URI uri(String path) {

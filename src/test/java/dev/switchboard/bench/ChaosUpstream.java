@@ -244,11 +244,13 @@ final class ChaosUpstream {
     /** Keeps the request unanswered; the proxy is expected to give up (and close) after its timeout. */
     private void hold(HttpServerRequest request) {
         HttpServerResponse response = request.response();
+        ledger.holdStarted();
         vertx.setTimer(timeout.toMillis() + HOLD_GRACE_MS, t -> {
             if (!response.closed()) {
                 ledger.leftOpen();
                 request.connection().close();
             }
+            ledger.holdChecked();
         });
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -301,33 +303,45 @@ final class ProxyLoad {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)
                 .setConnectTimeout(1000), new PoolOptions().setHttp1MaxSize(1));
         try {
-            long deadline = proxy.startNanos() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!proxy.alive()) {
-                    throw new IllegalStateException(proxy.name() + " exited:\n" + proxy.tail(40));
-                }
-                try {
-                    CompletableFuture<Integer> answer = new CompletableFuture<>();
-                    contexts.get(0).runOnContext(v -> send(client, port, path, body, false).onComplete(r -> {
-                        if (r.succeeded()) {
-                            answer.complete(r.result());
-                        } else {
-                            answer.completeExceptionally(r.cause());
-                        }
-                    }));
-                    Integer status = answer.get(5, TimeUnit.SECONDS);
-                    if (status == 200) {
-                        return System.nanoTime() - proxy.startNanos();
-                    }
-                } catch (Exception e) {
-                    // not listening yet
-                }
-                Thread.sleep(5);
+            Duration left = Duration.ofNanos(proxy.startNanos() + timeout.toNanos() - System.nanoTime());
+            long[] answeredAt = new long[1];
+            try {
+                // polled every 5 ms: the figure is the time to the first 200, so the poll must be fine-grained
+                Awaitility.await().atMost(left.isNegative() ? Duration.ZERO : left).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(5)).until(() -> {
+                            if (!proxy.alive()) {
+                                throw new IllegalStateException(proxy.name() + " exited:\n" + proxy.tail(40));
+                            }
+                            if (status(client, port, path, body) == 200) {
+                                answeredAt[0] = System.nanoTime();
+                                return true;
+                            }
+                            return false;
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new IllegalStateException(proxy.name() + " gave no 200 within " + timeout.toSeconds() + " s:\n"
+                        + proxy.tail(40), e);
             }
-            throw new IllegalStateException(proxy.name() + " gave no 200 within " + timeout.toSeconds() + " s:\n"
-                    + proxy.tail(40));
+            return answeredAt[0] - proxy.startNanos();
         } finally {
             close(client);
+        }
+    }
+
+    /** One request's status, or -1 when the proxy does not answer (not listening yet). */
+    private int status(HttpClient client, int port, String path, Buffer body) {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        contexts.get(0).runOnContext(v -> send(client, port, path, body, false).onComplete(r -> {
+            if (r.succeeded()) {
+                answer.complete(r.result());
+            } else {
+                answer.completeExceptionally(r.cause());
+            }
+        }));
+        try {
+            return answer.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return -1;
         }
     }
 }
