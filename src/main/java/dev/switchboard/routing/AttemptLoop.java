@@ -53,10 +53,7 @@ final class AttemptLoop {
     private int cursor;
     private Outcome lastOutcome;
     private Target lastTarget;
-    /** The answer of the last target that found the prompt too long, kept for the caller if no larger target is left. */
-    private Reply.Complete tooLong;
-    /** The largest context window (0: unknown) among targets that found the prompt too long, or -1 for none. */
-    private int tooLongWindow = -1;
+    private final TooLongPrompt tooLong = new TooLongPrompt();
     /** Whether a target was skipped in the current round because its provider was at its max-concurrency. */
     private boolean saturated;
     /** When the route's request-timeout runs out ({@link System#nanoTime()}), or 0 for no bound. */
@@ -100,7 +97,7 @@ final class AttemptLoop {
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
-        if (tooLongWindow >= 0 && !larger(target, position)) {
+        if (!tooLong.admits(target, tried[position])) {
             return next(refused + 1);
         }
         ProviderState state = policy.state(target.provider());
@@ -158,8 +155,7 @@ final class AttemptLoop {
                     Reply.Complete complete = (Reply.Complete) answer;
                     Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
                     if (outcome instanceof Outcome.TooLong) {
-                        tooLong = complete;
-                        tooLongWindow = Math.max(tooLongWindow, target.contextWindow());
+                        tooLong.failedOn(target, complete);
                     }
                     if (outcome.failsOver()) {
                         return failOver(target, scope, outcome);
@@ -181,17 +177,6 @@ final class AttemptLoop {
         Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         return Multi.createBy().merging().streams(shutdown,
                 Uni.createFrom().item(StreamRelay.Stop.DEADLINE).onItem().delayIt().by(left).toMulti());
-    }
-
-    /**
-     * Whether a target may take a prompt that targets with {@link #tooLongWindow} found too long: its context window
-     * is larger, or one of the two is unknown (an unknown one only if it was not tried yet).
-     */
-    private boolean larger(Target target, int position) {
-        if (target.contextWindow() == 0) {
-            return !tried[position];
-        }
-        return tooLongWindow == 0 || target.contextWindow() > tooLongWindow;
     }
 
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
@@ -283,9 +268,9 @@ final class AttemptLoop {
     }
 
     private ProxyResponse exhausted() {
-        if (lastOutcome instanceof Outcome.TooLong && tooLong != null) {
+        if (lastOutcome instanceof Outcome.TooLong && tooLong.answer() != null) {
             // no target with a larger context window is left: the provider's own answer goes back
-            return answered(lastTarget, null, tooLong);
+            return answered(lastTarget, null, tooLong.answer());
         }
         boolean timeout = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.TIMEOUT;
         String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
