@@ -52,6 +52,9 @@ class ProxyJsonTest {
         assertThat(response.header("x-switchboard-model")).isEqualTo("gpt-4o-mini");
         assertThat(response.header("x-switchboard-attempts")).isEqualTo("1");
         assertThat(response.contentType()).startsWith("application/json");
+        // a whole answer goes out in one piece with its length, not chunked
+        assertThat(response.header("Transfer-Encoding")).isNull();
+        assertThat(response.header("Content-Length")).isEqualTo(String.valueOf(response.asByteArray().length));
         assertThat(JSON.readTree(response.asByteArray()))
                 .isEqualTo(JSON.readTree(Fixtures.text("openai/chat-completion.json")));
     }

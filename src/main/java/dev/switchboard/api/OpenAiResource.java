@@ -1,7 +1,6 @@
 package dev.switchboard.api;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 
@@ -9,14 +8,12 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.switchboard.routing.ProxyResponse;
 import dev.switchboard.routing.Router;
-import dev.switchboard.schema.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The OpenAI-compatible API. Bodies are taken as bytes and handed to the router, which reads only what routing needs;
- * answers are written as they are produced, with the status and headers the router chose (so a stream's events reach
- * the caller one by one, and errors are JSON with their own status).
+ * The OpenAI-compatible paths off the hot path ({@code GET /v1/models}); the proxied {@code POST}s are
+ * {@link ProxyRoutes}. Unknown paths and methods under {@code /v1} end here too, and {@link ErrorMappers} answers them.
  */
 @Path("/v1")
 public class OpenAiResource {
@@ -25,24 +22,6 @@ public class OpenAiResource {
 
     public OpenAiResource(Router router) {
         this.router = router;
-    }
-
-    @POST
-    @Path("/chat/completions")
-    public RestMulti<Buffer> chatCompletions(byte[] body, HttpHeaders headers) {
-        return respond(router.route(Endpoint.CHAT, body, headers::getHeaderString));
-    }
-
-    @POST
-    @Path("/completions")
-    public RestMulti<Buffer> completions(byte[] body, HttpHeaders headers) {
-        return respond(router.route(Endpoint.COMPLETIONS, body, headers::getHeaderString));
-    }
-
-    @POST
-    @Path("/embeddings")
-    public RestMulti<Buffer> embeddings(byte[] body, HttpHeaders headers) {
-        return respond(router.route(Endpoint.EMBEDDINGS, body, headers::getHeaderString));
     }
 
     /** The route aliases the calling tenant may put in {@code model}, in policy order. */

@@ -1,5 +1,6 @@
 /**
- * Ingress: the OpenAI-compatible REST resources under {@code /v1}, and the mapping of every failure to an
+ * Ingress: the proxied {@code POST}s under {@code /v1} as Vert.x routes ({@link dev.switchboard.api.ProxyRoutes}),
+ * the other {@code /v1} paths as a REST resource, admission at the door, and the mapping of every failure to an
  * OpenAI-shaped error.
  */
 package dev.switchboard.api;

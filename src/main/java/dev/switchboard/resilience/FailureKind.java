@@ -6,8 +6,6 @@ import java.net.UnknownHostException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.ws.rs.ProcessingException;
-
 import dev.switchboard.schema.MalformedBodyException;
 
 /** Why an attempt failed. Every kind is the provider's failure, and fails over to the next target while it can. */
@@ -56,10 +54,10 @@ public enum FailureKind {
         return BROKEN;
     }
 
-    /** The most telling cause: REST client and future wrappers removed. */
+    /** The most telling cause: future wrappers removed. */
     public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof ProcessingException || t instanceof CompletionException) && t.getCause() != null
+        while (t instanceof CompletionException && t.getCause() != null
                 && t.getCause() != t) {
             t = t.getCause();
         }

@@ -182,7 +182,7 @@ final class AttemptLoop {
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
         scope.firstEvent();
         runtime.succeeded(session, target);
-        return new ProxyResponse(200, ResponseHeaders.stream(target, attempts),
+        return ProxyResponse.streaming(200, ResponseHeaders.stream(target, attempts),
                 StreamRelay.relay(stream.first(), stream.rest(), target.toString(), stops(), outcome -> {
                     scope.settle(outcome);
                     Usage used = stream.usage().reported();

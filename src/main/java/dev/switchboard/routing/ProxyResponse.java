@@ -9,13 +9,20 @@ import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * What goes back to the caller: a status, headers and a body that is written as it is produced (one buffer for JSON,
- * one buffer per event for a stream).
+ * What goes back to the caller: a status, headers and either a whole body (JSON, written at once with its
+ * {@code Content-Length}) or a stream of buffers written as they are produced (one per event).
+ *
+ * @param whole the body when it is complete, else null
+ * @param stream the body when it is a stream, else null
  */
-public record ProxyResponse(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
+public record ProxyResponse(int status, Map<String, List<String>> headers, Buffer whole, Multi<Buffer> stream) {
 
     public static ProxyResponse json(int status, Map<String, List<String>> headers, byte[] body) {
-        return new ProxyResponse(status, headers, Multi.createFrom().item(Buffer.buffer(body)));
+        return new ProxyResponse(status, headers, Buffer.buffer(body), null);
+    }
+
+    public static ProxyResponse streaming(int status, Map<String, List<String>> headers, Multi<Buffer> events) {
+        return new ProxyResponse(status, headers, null, events);
     }
 
     /** An OpenAI-shaped error, with {@code extraHeaders} (Retry-After, x-switchboard-*) and a JSON content type. */
@@ -24,5 +31,10 @@ public record ProxyResponse(int status, Map<String, List<String>> headers, Multi
         Map<String, List<String>> headers = new LinkedHashMap<>(extraHeaders);
         headers.put("Content-Type", List.of("application/json"));
         return json(status, headers, OpenAiErrors.body(message, type, code));
+    }
+
+    /** The body either way, as buffers. */
+    public Multi<Buffer> body() {
+        return whole != null ? Multi.createFrom().item(whole) : stream;
     }
 }

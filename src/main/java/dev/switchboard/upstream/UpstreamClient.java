@@ -1,21 +1,12 @@
 package dev.switchboard.upstream;
 
-import java.io.Closeable;
-import java.io.IOException;
 import java.net.URI;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.schema.SseEvent;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -29,10 +20,16 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.vertx.mutiny.core.parsetools.RecordParser;
 
 /**
- * The HTTP side of one OpenAI-compatible provider: a pooled MicroProfile REST client for JSON calls and a Vert.x HTTP
- * client for event streams. The REST client's SSE support ignores a connection that closes mid-stream (the stream
- * then neither fails nor completes), which would leave a caller hanging; the Vert.x client reports it, so a broken
- * stream ends with an error event. Thread-safe; close it when the provider leaves the policy.
+ * The HTTP side of one provider: one pooled Vert.x HTTP client for JSON calls, event streams and probes, with the
+ * provider's credential and headers on every request and nothing of the caller's. Thread-safe; close it when the
+ * provider leaves the policy.
+ *
+ * <p>
+ * Why not a MicroProfile REST client: for a proxy that relays bytes, its per-call work (URI templates, header maps,
+ * reader and writer lookups, context propagation) cost more than the rest of the hop; the README's performance section
+ * has the numbers. Its SSE support also ignores a connection that closes mid-stream (the stream then neither fails nor
+ * completes), which would leave a caller hanging; the Vert.x client reports it, so a broken stream ends with an error
+ * event.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -41,35 +38,40 @@ public final class UpstreamClient implements AutoCloseable {
     private static final int DEFAULT_POOL_SIZE = 50;
 
     private final ProviderSpec spec;
-    private final UpstreamApi api;
-    private final HttpClient streams;
-    private final Map<String, String> headers;
+    private final HttpClient http;
+    /** The base URL's path with a trailing slash: request paths are relative to it. */
+    private final String basePath;
+    /** Host, port, TLS and headers of a JSON call; copied per request. */
+    private final RequestOptions json;
+    private final RequestOptions events;
+    private final RequestOptions probe;
 
-    private UpstreamClient(ProviderSpec spec, UpstreamApi api, HttpClient streams) {
+    private UpstreamClient(ProviderSpec spec, HttpClient http) {
         this.spec = spec;
-        this.api = api;
-        this.streams = streams;
-        this.headers = ProviderHeaders.of(spec);
+        this.http = http;
+        URI base = URI.create(spec.baseUrl());
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        this.basePath = path.endsWith("/") ? path : path + "/";
+        RequestOptions template = new RequestOptions().setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : tls ? 443 : 80).setSsl(tls);
+        ProviderHeaders.of(spec).forEach(template::putHeader);
+        this.json = new RequestOptions(template).setMethod(HttpMethod.POST)
+                .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+        this.events = new RequestOptions(template).setMethod(HttpMethod.POST)
+                .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+        this.probe = new RequestOptions(template).setMethod(HttpMethod.GET);
     }
 
     public static UpstreamClient create(ProviderSpec spec, Vertx vertx) {
-        Map<String, String> headers = ProviderHeaders.of(spec);
-        UpstreamApi api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(spec.baseUrl() + "/"))
-                .connectTimeout(spec.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(spec.firstTokenTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
-                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, poolSize(spec))
-                .disableDefaultMapper(true)
-                .register(new HeadersFilter(headers))
-                .build(UpstreamApi.class);
-        HttpClient streams = vertx.createHttpClient(new HttpClientOptions()
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()))
                 .setKeepAlive(true)
                 .setForceSni(true)
                 .setVerifyHost(true)
                 .setMaxPoolSize(poolSize(spec))
                 .setName("switchboard-" + spec.name()));
-        return new UpstreamClient(spec, api, streams);
+        return new UpstreamClient(spec, http);
     }
 
     /** Connections per client: the provider's {@code max-concurrency}, or 50; attempts past it wait for one. */
@@ -82,21 +84,15 @@ public final class UpstreamClient implements AutoCloseable {
      * are items, transport problems fail the {@code Uni}.
      */
     public Uni<UpstreamResponse> call(String path, byte[] body) {
-        String[] s = path.split("/", -1);
-        Uni<Response> response = switch (s.length) {
-            case 1 -> api.post(s[0], body);
-            case 2 -> api.post(s[0], s[1], body);
-            case 3 -> api.post(s[0], s[1], s[2], body);
-            case 4 -> api.post(s[0], s[1], s[2], s[3], body);
-            default -> throw new IllegalArgumentException("unsupported path " + path);
-        };
-        return response.map(r -> {
-            try (r) {
-                byte[] bytes = r.hasEntity() ? r.readEntity(byte[].class) : new byte[0];
-                return new UpstreamResponse(r.getStatus(), r.getHeaderString(HttpHeaders.CONTENT_TYPE), bytes,
-                        r.getHeaderString("Retry-After"), null);
-            }
-        });
+        RequestOptions options = new RequestOptions(json)
+                .setURI(basePath + path)
+                // a backstop: the adapters bound the wait with the first-token-timeout
+                .setIdleTimeout(spec.firstTokenTimeout().toMillis() + 1000);
+        return http.request(options).onItem().transformToUni(request -> request.send(Buffer.buffer(body))
+                .onItem().transformToUni(response -> response.body().map(b -> new UpstreamResponse(
+                        response.statusCode(), response.getHeader("Content-Type"), b.getBytes(),
+                        response.getHeader("Retry-After"), null)))
+                .onCancellation().invoke(request::reset));
     }
 
     /**
@@ -106,25 +102,18 @@ public final class UpstreamClient implements AutoCloseable {
      * the upstream connection. An upstream that goes silent for the provider's idle-timeout fails the events.
      */
     public Uni<UpstreamResponse> stream(String path, byte[] body) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(spec.baseUrl() + "/" + path)
-                .setIdleTimeout(spec.firstTokenTimeout().toMillis())
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Accept", "text/event-stream");
-        headers.forEach(options::putHeader);
-        return streams.request(options).onItem().transformToUni(request -> request.send(Buffer.buffer(body))
+        RequestOptions options = new RequestOptions(events).setURI(basePath + path)
+                .setIdleTimeout(spec.firstTokenTimeout().toMillis());
+        return http.request(options).onItem().transformToUni(request -> request.send(Buffer.buffer(body))
                 .onItem().transformToUni(response -> read(request, response))
                 .onCancellation().invoke(request::reset));
     }
 
     /** {@code GET} of a path below the API root, with the provider's headers; the item is the status. */
     public Uni<Integer> get(String path) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(spec.baseUrl() + path)
+        RequestOptions options = new RequestOptions(probe).setURI(basePath + (path.startsWith("/") ? path.substring(1) : path))
                 .setIdleTimeout(spec.firstTokenTimeout().toMillis());
-        headers.forEach(options::putHeader);
-        return streams.request(options).onItem().transformToUni(request -> request.send()
+        return http.request(options).onItem().transformToUni(request -> request.send()
                 .onItem().transformToUni(response -> response.body().map(ignored -> response.statusCode())));
     }
 
@@ -149,12 +138,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            ((Closeable) api).close();
-        } catch (IOException | RuntimeException e) {
-            LOGGER.debugf("closing REST client of %s: %s", spec.name(), e.toString());
-        }
-        streams.close().subscribe().with(v -> {
-        }, f -> LOGGER.debugf("closing stream client of %s: %s", spec.name(), f.toString()));
+        http.close().subscribe().with(v -> {
+        }, f -> LOGGER.debugf("closing the HTTP client of %s: %s", spec.name(), f.toString()));
     }
 }

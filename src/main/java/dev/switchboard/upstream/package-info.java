@@ -1,5 +1,5 @@
 /**
- * HTTP clients to providers: one pooled MicroProfile REST client per provider for JSON calls, and the Vert.x HTTP
- * client underneath it for server-sent event streams (see the README for why), plus credentials.
+ * HTTP clients to providers: one pooled Vert.x HTTP client per provider for JSON calls, event streams and probes,
+ * with the provider's credentials and headers (never the caller's).
  */
 package dev.switchboard.upstream;
