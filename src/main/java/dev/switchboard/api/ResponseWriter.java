@@ -26,6 +26,8 @@ final class ResponseWriter implements MultiSubscriber<Buffer> {
     private final HttpServerResponse response;
     private volatile Flow.Subscription subscription;
     private volatile boolean gone;
+    /** The answer until it comes. */
+    private volatile Cancellable pending;
 
     private ResponseWriter(HttpServerResponse response) {
         this.response = response;
@@ -33,23 +35,26 @@ final class ResponseWriter implements MultiSubscriber<Buffer> {
 
     /** Subscribes to the answer and writes it when it comes; cancels it if the caller leaves first. */
     static void write(HttpServerResponse response, Uni<ProxyResponse> answer) {
-        Cancellable pending = answer.subscribe().with(proxied -> {
-            if (response.closed()) {
-                // the caller left while the answer was on its way; a stream is dropped unsubscribed (its upstream is
-                // released by the cancellation that already happened)
-                return;
-            }
-            start(response, proxied);
-        }, failure -> {
+        ResponseWriter writer = new ResponseWriter(response);
+        // before subscribing: an answer that is ready at once ends the response, after which no handler may be set
+        response.closeHandler(closed -> writer.cancel());
+        writer.pending = answer.subscribe().with(writer::start, failure -> {
             LOGGER.errorf(failure, "unexpected failure writing an answer");
             if (!response.headWritten() && !response.closed()) {
                 response.setStatusCode(500).end();
             }
         });
-        response.closeHandler(closed -> pending.cancel());
+        if (writer.gone) {
+            writer.pending.cancel();
+        }
     }
 
-    private static void start(HttpServerResponse response, ProxyResponse proxied) {
+    private void start(ProxyResponse proxied) {
+        if (gone || response.closed()) {
+            // the caller left while the answer was on its way; a stream is dropped unsubscribed (its upstream was
+            // released by the cancellation that already happened)
+            return;
+        }
         response.setStatusCode(proxied.status());
         for (Map.Entry<String, List<String>> header : proxied.headers().entrySet()) {
             response.headers().add(header.getKey(), header.getValue());
@@ -59,9 +64,7 @@ final class ResponseWriter implements MultiSubscriber<Buffer> {
             return;
         }
         response.setChunked(true);
-        ResponseWriter writer = new ResponseWriter(response);
-        response.closeHandler(closed -> writer.cancel());
-        proxied.stream().subscribe().withSubscriber(writer);
+        proxied.stream().subscribe().withSubscriber(this);
     }
 
     @Override
@@ -106,6 +109,10 @@ final class ResponseWriter implements MultiSubscriber<Buffer> {
 
     private void cancel() {
         gone = true;
+        Cancellable answer = pending;
+        if (answer != null) {
+            answer.cancel();
+        }
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
