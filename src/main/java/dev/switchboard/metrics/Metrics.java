@@ -2,9 +2,11 @@ package dev.switchboard.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -17,7 +19,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 
@@ -53,7 +54,27 @@ public class Metrics {
     /** The model tag of requests that pin a provider with a caller-chosen model. */
     public static final String PINNED = "(pinned)";
 
+    /**
+     * Bucket bounds of the duration histograms, in seconds: the OpenTelemetry GenAI conventions' advice for
+     * {@code gen_ai.client.operation.duration} (14 buckets instead of Micrometer's default percentile histogram).
+     */
+    static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
+            10.24, 20.48, 40.96, 81.92);
+    /** Bucket bounds of the time to first token, in seconds (the GenAI conventions' time-to-first-token advice). */
+    static final Duration[] FIRST_TOKEN_BUCKETS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
+            0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+    /** Bucket bounds of token counts (the GenAI conventions' advice for {@code gen_ai.client.token.usage}). */
+    static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+            16777216, 67108864 };
+
     private final MeterRegistry registry;
+    /**
+     * The per-request meters, found by their name and tag values: a registry lookup builds, sorts and filters the
+     * tags on every call, which showed in the request path's profile.
+     */
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, DistributionSummary> summaries = new ConcurrentHashMap<>();
     private final Set<String> gauges = ConcurrentHashMap.newKeySet();
     /** Meters that read this application's state; removed at shutdown so none outlives it in a shared registry. */
     private final List<Meter> functions = new CopyOnWriteArrayList<>();
@@ -63,19 +84,24 @@ public class Metrics {
     }
 
     public void request(String route) {
-        Counter.builder(ROUTING_REQUESTS).description("Requests routed, by route").tag("route", route)
-                .register(registry).increment();
+        counter(new Key(ROUTING_REQUESTS, route, null, null, null),
+                k -> Counter.builder(ROUTING_REQUESTS).description("Requests routed, by route").tag("route", route))
+                .increment();
     }
 
     public void selected(String route, String provider, String model) {
-        Counter.builder(ROUTING_TARGET_SELECTED).description("Attempts sent to a target, by route")
-                .tags("route", route, "provider", provider, "model", model).register(registry).increment();
+        counter(new Key(ROUTING_TARGET_SELECTED, route, provider, model, null),
+                k -> Counter.builder(ROUTING_TARGET_SELECTED).description("Attempts sent to a target, by route")
+                        .tags("route", route, "provider", provider, "model", model))
+                .increment();
     }
 
     /** A request moved on from one provider to another ({@code to} is {@code none} when nothing was left). */
     public void fallback(String route, String from, String to, String reason) {
-        Counter.builder(ROUTING_FALLBACKS).description("Failovers from one provider to the next")
-                .tags("route", route, "from", from, "to", to, "reason", reason).register(registry).increment();
+        counter(new Key(ROUTING_FALLBACKS, route, from, to, reason),
+                k -> Counter.builder(ROUTING_FALLBACKS).description("Failovers from one provider to the next")
+                        .tags("route", route, "from", from, "to", to, "reason", reason))
+                .increment();
     }
 
     public void noAvailableProvider(String route) {
@@ -102,25 +128,32 @@ public class Metrics {
      * @param streamed whether it was a stream that started (its time to first token was recorded apart)
      */
     public void attempt(String provider, String model, String outcome, Duration duration, boolean streamed) {
-        Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
-                .tags("provider", provider, "model", model, "outcome", outcome).register(registry).increment();
+        counter(new Key(PROVIDER_ATTEMPTS, provider, model, outcome, null),
+                k -> Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
+                        .tags("provider", provider, "model", model, "outcome", outcome))
+                .increment();
         if (!streamed) {
-            Timer.builder(PROVIDER_REQUEST_DURATION).description("Duration of non-streaming attempts")
-                    .tags("provider", provider, "model", model).publishPercentileHistogram()
-                    .register(registry).record(duration);
+            timer(new Key(PROVIDER_REQUEST_DURATION, provider, model, null, null),
+                    k -> Timer.builder(PROVIDER_REQUEST_DURATION).description("Duration of non-streaming attempts")
+                            .tags("provider", provider, "model", model).serviceLevelObjectives(DURATION_BUCKETS))
+                    .record(duration);
         }
         // Prometheus needs one set of label names per metric, so successes carry error.type="none"
-        Tags genAi = Tags.of("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.operation.name",
-                "chat", "error.type", "success".equals(outcome) || "4xx".equals(outcome) ? "none" : outcome);
-        Timer.builder(GEN_AI_OPERATION_DURATION).description("GenAI operation duration").tags(genAi)
-                .publishPercentileHistogram().register(registry).record(duration);
+        String error = "success".equals(outcome) || "4xx".equals(outcome) ? "none" : outcome;
+        timer(new Key(GEN_AI_OPERATION_DURATION, provider, model, error, null),
+                k -> Timer.builder(GEN_AI_OPERATION_DURATION).description("GenAI operation duration")
+                        .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.operation.name",
+                                "chat", "error.type", error)
+                        .serviceLevelObjectives(DURATION_BUCKETS))
+                .record(duration);
     }
 
     /** A stream's first event arrived after {@code duration}. */
     public void firstToken(String provider, String model, Duration duration) {
-        Timer.builder(PROVIDER_TTFT).description("Time to first token of streams")
-                .tags("provider", provider, "model", model).publishPercentileHistogram()
-                .register(registry).record(duration);
+        timer(new Key(PROVIDER_TTFT, provider, model, null, null),
+                k -> Timer.builder(PROVIDER_TTFT).description("Time to first token of streams")
+                        .tags("provider", provider, "model", model).serviceLevelObjectives(FIRST_TOKEN_BUCKETS))
+                .record(duration);
     }
 
     /** Tokens of one answer. */
@@ -130,10 +163,14 @@ public class Metrics {
     }
 
     private DistributionSummary summary(String provider, String model, String type) {
-        return DistributionSummary.builder(GEN_AI_TOKEN_USAGE).description("Tokens used per request")
-                .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.token.type", type,
-                        "gen_ai.operation.name", "chat")
-                .publishPercentileHistogram().register(registry);
+        Key key = new Key(GEN_AI_TOKEN_USAGE, provider, model, type, null);
+        DistributionSummary summary = summaries.get(key);
+        return summary != null ? summary
+                : summaries.computeIfAbsent(key, k -> DistributionSummary
+                        .builder(GEN_AI_TOKEN_USAGE).description("Tokens used per request")
+                        .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.token.type", type,
+                                "gen_ai.operation.name", "chat")
+                        .serviceLevelObjectives(TOKEN_BUCKETS).register(registry));
     }
 
     /** Publishes a cost total that the usage ledger keeps (a monotonic USD amount). */
@@ -155,8 +192,10 @@ public class Metrics {
 
     /** A request answered 503 overloaded at once: in_flight, body_bytes or provider_concurrency. */
     public void shed(String reason) {
-        Counter.builder(REQUESTS_SHED).description("Requests shed with 503 overloaded, by the bound they hit")
-                .tag("reason", reason).register(registry).increment();
+        counter(new Key(REQUESTS_SHED, reason, null, null, null),
+                k -> Counter.builder(REQUESTS_SHED).description("Requests shed with 503 overloaded, by the bound they hit")
+                        .tag("reason", reason))
+                .increment();
     }
 
     /** Requests in flight on the proxy port. */
@@ -183,6 +222,28 @@ public class Metrics {
                 .baseUnit("seconds").register(registry));
     }
 
+    /** A meter's name and up to four tag values, in the order its builder gives them. */
+    private record Key(String name, String a, String b, String c, String d) {
+    }
+
+    private Counter counter(Key key, Function<Key, Counter.Builder> builder) {
+        Counter counter = counters.get(key);
+        return counter != null ? counter : counters.computeIfAbsent(key, k -> builder.apply(k).register(registry));
+    }
+
+    private Timer timer(Key key, Function<Key, Timer.Builder> builder) {
+        Timer timer = timers.get(key);
+        return timer != null ? timer : timers.computeIfAbsent(key, k -> builder.apply(k).register(registry));
+    }
+
+    private static Duration[] seconds(double... bounds) {
+        Duration[] durations = new Duration[bounds.length];
+        for (int i = 0; i < bounds.length; i++) {
+            durations[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
+        }
+        return durations;
+    }
+
     /**
      * Removes the meters that read this application's state: the registry Quarkus injects is the process-wide
      * composite, and a gauge left there would keep reading a stopped application's state.
@@ -191,5 +252,8 @@ public class Metrics {
         functions.forEach(registry::remove);
         functions.clear();
         gauges.clear();
+        counters.clear();
+        timers.clear();
+        summaries.clear();
     }
 }
