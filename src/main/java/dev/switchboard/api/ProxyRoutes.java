@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import dev.switchboard.routing.Router;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.openai.OpenAiErrors;
+import io.netty.buffer.ByteBuf;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -51,20 +52,42 @@ public class ProxyRoutes {
             forward(context, endpoint, context.body().buffer());
             return;
         }
-        request.body().onComplete(read -> {
-            if (read.succeeded()) {
-                forward(context, endpoint, read.result());
-            } else if (!context.response().closed()) {
-                context.fail(read.cause());
+        String length = request.getHeader("Content-Length");
+        // sized once from the declared length (bounded by HttpErrorRoutes), so the bytes need no copy after
+        Buffer body = Buffer.buffer(length != null ? (int) Math.max(0, Math.min(Integer.MAX_VALUE, parse(length))) : 0);
+        request.handler(body::appendBuffer);
+        request.exceptionHandler(failure -> {
+            if (!context.response().closed() && !context.response().ended()) {
+                context.fail(failure);
             }
         });
+        request.endHandler(ended -> forward(context, endpoint, body));
         // the router pauses every request until a handler takes its body
         request.resume();
     }
 
     private void forward(RoutingContext context, Endpoint endpoint, Buffer body) {
         HttpServerRequest request = context.request();
-        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        byte[] bytes = body == null ? new byte[0] : bytesOf(body);
         ResponseWriter.write(context.response(), router.route(endpoint, bytes, request.headers()::get));
+    }
+
+    private static long parse(String length) {
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The body's bytes: the buffer's own array when it is exactly that (the usual case), else a copy. */
+    @SuppressWarnings("deprecation") // getByteBuf() is the supported way to the array in Vert.x 4
+    private static byte[] bytesOf(Buffer body) {
+        ByteBuf buf = body.getByteBuf();
+        if (buf.hasArray() && buf.arrayOffset() == 0 && buf.readerIndex() == 0
+                && buf.array().length == buf.readableBytes()) {
+            return buf.array();
+        }
+        return body.getBytes();
     }
 }

@@ -66,7 +66,8 @@ public final class ProxyBenchmark {
             List<Integer> rates = List.of(200, 1000);
             int streams = 20;
             int failoverConnections = 16;
-            int warmupSeconds = 6;
+            // C2 keeps compiling the request path for about 40 s of load: measure after it settles
+            int warmupSeconds = 30;
             int openConnections = 256;
             List<String> jvmArgs = new ArrayList<>();
             boolean nginx = true;
@@ -123,7 +124,7 @@ public final class ProxyBenchmark {
             return """
                     usage: ProxyBenchmark [--jar target/quarkus-app/quarkus-run.jar] [--seconds 3] [--repetitions 2]
                                           [--connections 1,16,64] [--rates 200,1000] [--streams 20]
-                                          [--failover-connections 16] [--warmup-seconds 6] [--open-connections 256]
+                                          [--failover-connections 16] [--warmup-seconds 30] [--open-connections 256]
                                           [--jvm-args "-Xmx256m -XX:+UseSerialGC"] [--jvm-arg -Xmx256m ...]
                                           [--no-nginx]
                       --seconds               length of every closed-loop, open-loop and failover phase
@@ -137,7 +138,7 @@ public final class ProxyBenchmark {
                       --failover-connections  closed-loop connections on the failover route (0: skip it)
                       --warmup-seconds        closed-loop warm-up of Switchboard's JVM before measuring (not counted)
                       --open-connections      most connections the open-loop client opens per target
-                      --jvm-args              extra JVM options for Switchboard's JVM, blank-separated (default: none)
+                      --jvm-args              JVM options after the shipped src/main/jvm/switchboard.jvm, blank-separated (later ones win)
                       --jvm-arg               one extra JVM option (repeatable; use it inside -Dperf.args, where
                                               Quarkus's Maven plugin cannot parse a quoted value with blanks)
                       --no-nginx              leave nginx out even when it is on the PATH""";
@@ -357,6 +358,11 @@ public final class ProxyBenchmark {
             int port = ChaosProxy.freePort();
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // the JVM settings Switchboard ships with (README, "Memory and JVM settings"), then the caller's
+            Path settings = Path.of("src", "main", "jvm", "switchboard.jvm").toAbsolutePath();
+            if (Files.isRegularFile(settings)) {
+                command.add("@" + settings);
+            }
             command.addAll(options.jvmArgs());
             command.add("-jar");
             command.add(options.jar().toAbsolutePath().toString());
