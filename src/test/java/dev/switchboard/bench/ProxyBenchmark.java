@@ -416,6 +416,9 @@ public final class ProxyBenchmark {
                 continue;
             }
             ProxyLoad.Stats stats = load.closed(target.port(), CHAT_PATH, chat, 16, Duration.ofSeconds(seconds));
+            // the stream path too, concurrently (a few sequential streams leave it interpreted)
+            load.closed(target.port(), CHAT_PATH, ProxyLoad.body("chat", true), 64,
+                    Duration.ofSeconds(Math.max(1, seconds / 3)));
             load.stream(target.port(), CHAT_PATH, ProxyLoad.body("chat", true), 5);
             if (target.failoverPath() != null && options.failoverConnections() > 0) {
                 load.closed(target.port(), target.failoverPath(), failover, 4, Duration.ofSeconds(1));
