@@ -152,6 +152,8 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
                   # a caller that goes away from these must not leave the upstream request open for 10s
                   gone-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
                   gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: stall } ] }
+                  # a stream far larger than memory, to a caller that reads none of it
+                  flood: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: flood } ] }
                   # three attempts of 800ms each would take 2.4s: the request-timeout cuts the second one short
                   deadline-all: { request-timeout: 1200ms, targets: [ { provider: faulty, model: hang } ] }
                   # an answer that keeps coming (a stream's events, a JSON body's bytes) but never ends

@@ -60,6 +60,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * <li>{@code malformed-event}: as {@code malformed-json} / the first event, then a data event that is not JSON</li>
  * <li>{@code no-choices}: a 200 chat completion without {@code choices} / as {@code ok}</li>
  * <li>{@code no-done}: as {@code ok} / every event but {@code [DONE]}, then a clean end of the response</li>
+ * <li>{@code flood}: as {@code ok} / content events as fast as the connection takes them, up to
+ * {@link #FLOOD_BYTES}, counted by {@link #floodedBytes()}</li>
  * <li>{@code context-length}: OpenAI's 400 {@code context_length_exceeded}</li>
  * <li>{@code content-filter}: OpenAI's 400 {@code content_filter}</li>
  * </ul>
@@ -83,6 +85,8 @@ public final class FaultyUpstream implements AutoCloseable {
     public static final long DRIP_MS = 200;
     /** A {@code drip} answer gives up after this many pieces, so it never outlives the suite. */
     private static final int DRIP_LIMIT = 150;
+    /** What a {@code flood} stream would send in all: far more than any buffer between it and its caller. */
+    public static final long FLOOD_BYTES = 256L * 1024 * 1024;
     /** The pause between the last byte written and a reset or close, so that the bytes reach the client first. */
     private static final long BREAK_AFTER_MS = 100;
 
@@ -92,6 +96,7 @@ public final class FaultyUpstream implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong flooded = new java.util.concurrent.atomic.AtomicLong();
     /** Requests whose answer is not finished (held, hanging, stalled, dripping): closed by {@link #reset()}. */
     private final Set<HttpServerRequest> pending = ConcurrentHashMap.newKeySet();
     private final Set<Runnable> held = ConcurrentHashMap.newKeySet();
@@ -122,6 +127,11 @@ public final class FaultyUpstream implements AutoCloseable {
         return requests(Api.OPENAI, model);
     }
 
+    /** Bytes of {@code flood} events the connection has taken since the last {@link #reset()}. */
+    public long floodedBytes() {
+        return flooded.get();
+    }
+
     /** Connections from clients that are open now. */
     public int openConnections() {
         return openConnections.get();
@@ -140,6 +150,7 @@ public final class FaultyUpstream implements AutoCloseable {
      */
     public void reset() {
         requests.clear();
+        flooded.set(0);
         held.clear();
         List<HttpServerRequest> leftovers = List.copyOf(pending);
         pending.removeAll(leftovers);
@@ -219,6 +230,13 @@ public final class FaultyUpstream implements AutoCloseable {
             case "slow-first-token" -> slowFirstToken(request, stream);
             case "stall" -> stall(request, stream);
             case "drip" -> drip(request, stream);
+            case "flood" -> {
+                if (stream) {
+                    flood(request);
+                } else {
+                    ok(request, false);
+                }
+            }
             case "malformed-json", "malformed-event-first" -> {
                 if (stream) {
                     sse(request).end("data: " + fault("openai/malformed-event.txt") + "\n\n" + String.join("", chatEvents));
@@ -369,6 +387,24 @@ public final class FaultyUpstream implements AutoCloseable {
             }
             piece.run();
         });
+    }
+
+    /** Content events while the write queue has room; on its drain, more; up to {@link #FLOOD_BYTES}. */
+    private void flood(HttpServerRequest request) {
+        pending.add(request);
+        HttpServerResponse response = sse(request);
+        Buffer event = Buffer.buffer(chatEvents.get(1));
+        Runnable[] fill = new Runnable[1];
+        fill[0] = () -> {
+            while (!response.closed() && !response.writeQueueFull() && flooded.get() < FLOOD_BYTES) {
+                response.write(event);
+                flooded.addAndGet(event.length());
+            }
+            if (!response.closed() && flooded.get() < FLOOD_BYTES) {
+                response.drainHandler(drained -> fill[0].run());
+            }
+        };
+        fill[0].run();
     }
 
     /** The headers say the whole chat answer follows; only its first half does. */
