@@ -12,30 +12,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Switchboard as users run it: the packaged jar in its own JVM, on free loopback ports, with its output in a log file.
- * {@link #close()} ends it (and its JVM's shutdown hook does too, should the benchmark die).
+ * {@link #close()} ends it (and a shutdown hook does too, should the benchmark die: {@link ProxyProcess}).
  */
 final class ChaosProxy implements AutoCloseable {
 
-    private final Process process;
-    private final Path log;
+    private final ProxyProcess process;
     private final int port;
     private final int managementPort;
-    private final Thread hook;
 
-    private ChaosProxy(Process process, Path log, int port, int managementPort) {
+    private ChaosProxy(ProxyProcess process, int port, int managementPort) {
         this.process = process;
-        this.log = log;
         this.port = port;
         this.managementPort = managementPort;
-        this.hook = new Thread(this::stop, "chaos-proxy-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** A port nobody listens on (for a moment): for the proxy, and for the provider whose connections are refused. */
@@ -53,16 +48,14 @@ final class ChaosProxy implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-jar", jar.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("SWITCHBOARD_POLICY", policy.toString());
-        builder.environment().put("SWITCHBOARD_RELOAD_INTERVAL", "0");
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        return new ChaosProxy(builder.start(), log, port, managementPort);
+        Map<String, String> env = Map.of("SWITCHBOARD_POLICY", policy.toString(),
+                "SWITCHBOARD_RELOAD_INTERVAL", "0",
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return new ChaosProxy(ProxyProcess.start("chaos-proxy", List.of(java, "-Xmx" + heap, "-jar", jar.toString()),
+                env, log), port, managementPort);
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail if the proxy exits or is slow. */
@@ -71,7 +64,7 @@ final class ChaosProxy implements AutoCloseable {
                 .build();
         try {
             Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
+                if (!process.alive()) {
                     throw new IllegalStateException("Switchboard exited with " + process.exitValue() + ":\n" + tail(40));
                 }
                 try {
@@ -95,45 +88,24 @@ final class ChaosProxy implements AutoCloseable {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     /** The last {@code lines} lines of the proxy's output. */
     String tail(int lines) {
-        List<String> all = logLines();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        return process.tail(lines);
     }
 
     List<String> logLines() {
         try {
-            return Files.readAllLines(log, StandardCharsets.UTF_8);
+            return Files.readAllLines(process.log(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return List.of("(cannot read " + log + ": " + e + ")");
-        }
-    }
-
-    private void stop() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            return List.of("(cannot read " + process.log() + ": " + e + ")");
         }
     }
 
     @Override
     public void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs stop() again, which does nothing now
-        }
+        process.close();
     }
 }

@@ -8,18 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
+import dev.switchboard.testing.TcpReset;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * A fake OpenAI-compatible provider on a random loopback port: {@code POST /v1/chat/completions}, JSON or SSE by the
@@ -141,10 +137,10 @@ final class ChaosUpstream {
             case RATE_LIMITED -> error(response, 429, ChaosWire.RATE_LIMITED);
             case SERVER_ERROR -> error(response, 500, ChaosWire.SERVER_ERROR);
             case UNAVAILABLE -> error(response, 503, ChaosWire.UNAVAILABLE);
-            case RESET_BEFORE_BYTES -> reset(request);
+            case RESET_BEFORE_BYTES -> TcpReset.of(request);
             case RESET_MID_ANSWER -> {
                 firstPart(response, stream);
-                later(response, () -> reset(request));
+                later(response, () -> TcpReset.of(request));
             }
             case HANG -> hold(request);
             case SLOW_FIRST_TOKEN -> vertx.setTimer(timeout.toMillis() + 1500, t -> {
@@ -254,15 +250,4 @@ final class ChaosUpstream {
         });
     }
 
-    /** Closes the connection with a TCP reset (RST) instead of an orderly FIN. */
-    private static void reset(HttpServerRequest request) {
-        HttpConnection connection = request.connection();
-        if (connection instanceof ConnectionBase base) {
-            Channel channel = base.channel();
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            ChannelFuture unused = channel.close();
-        } else {
-            connection.close();
-        }
-    }
 }

@@ -56,6 +56,11 @@ final class ProxyProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status; only once {@link #alive()} is false. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** {@link System#nanoTime()} just before the process was started. */
     long startNanos() {
         return startNanos;

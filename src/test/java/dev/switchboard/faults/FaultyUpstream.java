@@ -17,16 +17,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.testing.Fixtures;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
+import dev.switchboard.testing.TcpReset;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One fake provider on a random loopback port that fails on request, speaking the wire formats of OpenAI
@@ -223,7 +220,7 @@ public final class FaultyUpstream implements AutoCloseable {
                     ok(request, stream);
                 }
             }
-            case "reset-before" -> reset(request);
+            case "reset-before" -> TcpReset.of(request);
             case "reset-after-first" -> breakAfterFirst(request, stream, true);
             case "truncated" -> breakAfterFirst(request, stream, false);
             case "hang" -> pending.add(request);
@@ -333,7 +330,7 @@ public final class FaultyUpstream implements AutoCloseable {
         }
         vertx.setTimer(BREAK_AFTER_MS, t -> {
             if (reset) {
-                reset(request);
+                TcpReset.of(request);
             } else {
                 request.connection().close();
             }
@@ -414,18 +411,6 @@ public final class FaultyUpstream implements AutoCloseable {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .write(Buffer.buffer(java.util.Arrays.copyOf(body, body.length / 2)));
-    }
-
-    /** Resets the connection (TCP RST: SO_LINGER 0, then close), as a crashed or overloaded server does. */
-    private static void reset(HttpServerRequest request) {
-        HttpConnection connection = request.connection();
-        if (connection instanceof ConnectionBase base) {
-            Channel channel = base.channel();
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            ChannelFuture unused = channel.close();
-        } else {
-            connection.close();
-        }
     }
 
     private static HttpServerResponse sse(HttpServerRequest request) {
