@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.schema.openai.OpenAiErrors;
+import dev.switchboard.translate.MessagesChat;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -47,7 +48,7 @@ public class HttpErrorRoutes {
                 if (Long.parseLong(length.strip()) > limit) {
                     context.response().setStatusCode(413).putHeader("Content-Type", "application/json")
                             .putHeader("Connection", "close")
-                            .end(Buffer.buffer(tooLargeBody()));
+                            .end(Buffer.buffer(tooLargeBody(context.request().path())));
                     return;
                 }
             } catch (NumberFormatException e) {
@@ -63,24 +64,31 @@ public class HttpErrorRoutes {
             return;
         }
         int status = context.statusCode() > 0 ? context.statusCode() : 500;
+        String path = context.request().path();
         byte[] body;
         if (status == 413) {
-            body = tooLargeBody();
+            body = tooLargeBody(path);
         } else if (status >= 500) {
-            LOGGER.errorf(context.failure(), "request %s failed with %d", context.request().path(), status);
-            body = OpenAiErrors.body("internal error", OpenAiErrors.SERVER, "internal_error");
+            LOGGER.errorf(context.failure(), "request %s failed with %d", path, status);
+            body = shaped(path, status, "internal error", OpenAiErrors.SERVER, "internal_error");
         } else {
-            body = OpenAiErrors.body("request rejected with status " + status, OpenAiErrors.INVALID_REQUEST,
+            body = shaped(path, status, "request rejected with status " + status, OpenAiErrors.INVALID_REQUEST,
                     "invalid_request");
         }
         context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(body));
     }
 
-    /** The 413 body, naming the configured limit. */
-    byte[] tooLargeBody() {
-        return OpenAiErrors.body("The request body is larger than " + limitText
+    /** The 413 body, naming the configured limit, in the shape of the path's API. */
+    byte[] tooLargeBody(String path) {
+        return shaped(path, 413, "The request body is larger than " + limitText
                 + " (switchboard.max-body-size / SWITCHBOARD_MAX_BODY_SIZE).", OpenAiErrors.INVALID_REQUEST,
                 "request_too_large");
+    }
+
+    /** An error body in the shape of the API the path belongs to: Anthropic's under /v1/messages, else OpenAI's. */
+    static byte[] shaped(String path, int status, String message, String type, String code) {
+        return MessagesChat.servesPath(path) ? MessagesChat.errorBody(status, message)
+                : OpenAiErrors.body(message, type, code);
     }
 }

@@ -61,8 +61,9 @@ public class Ingress {
             warnOnce(refusal.message());
             context.response().setStatusCode(503).putHeader("Content-Type", "application/json")
                     .putHeader("Retry-After", "1").putHeader("Connection", "close")
-                    .end(Buffer.buffer(OpenAiErrors.body("Switchboard is overloaded: " + refusal.message()
-                            + "; retry in 1s.", OpenAiErrors.SERVER, "overloaded")));
+                    .end(Buffer.buffer(HttpErrorRoutes.shaped(context.request().path(), 503,
+                            "Switchboard is overloaded: " + refusal.message() + "; retry in 1s.", OpenAiErrors.SERVER,
+                            "overloaded")));
             return;
         }
         long charge = traffic.charge(declared);

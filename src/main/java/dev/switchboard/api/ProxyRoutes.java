@@ -1,21 +1,35 @@
 package dev.switchboard.api;
 
+import java.util.Map;
+import java.util.function.Consumer;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.switchboard.routing.ProxyResponse;
 import dev.switchboard.routing.Router;
 import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.InvalidRequestException;
 import dev.switchboard.schema.openai.OpenAiErrors;
+import dev.switchboard.schema.openai.OpenAiFormat;
+import dev.switchboard.translate.ClientApi;
+import dev.switchboard.translate.MessagesChat;
+import dev.switchboard.translate.ResponsesChat;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The proxied endpoints ({@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}) as plain
- * Vert.x routes on the event loop: the body is read into one buffer (its size was bounded by {@link Ingress} and
+ * The proxied endpoints ({@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}, and
+ * {@code /v1/responses}, {@code /v1/messages} and {@code /v1/messages/count_tokens} through their translation to chat
+ * completions) as plain Vert.x routes on the event loop: the body is read into one buffer (its size was bounded by
+ * {@link Ingress} and
  * {@link HttpErrorRoutes}), handed to the {@link Router}, and the answer written by {@link ResponseWriter}. The REST
  * layer costs more per request than the rest of the proxy together (see the README's performance section), so the
  * hot path bypasses it; the other {@code /v1} paths stay in {@link OpenAiResource}.
@@ -34,22 +48,32 @@ public class ProxyRoutes {
 
     void install(@Observes io.vertx.ext.web.Router routes) {
         for (Endpoint endpoint : Endpoint.values()) {
-            routes.route("/v1/" + endpoint.path()).order(ORDER).handler(context -> handle(context, endpoint));
+            routes.route("/v1/" + endpoint.path()).order(ORDER)
+                    .handler(context -> post(context, body -> forward(context, endpoint, body)));
         }
+        routes.route("/v1/responses").order(ORDER)
+                .handler(context -> post(context, body -> translated(context, ResponsesChat.INSTANCE, body)));
+        routes.route("/v1/messages").order(ORDER)
+                .handler(context -> post(context, body -> translated(context, MessagesChat.INSTANCE, body)));
+        routes.route("/v1/messages/count_tokens").order(ORDER)
+                .handler(context -> post(context, body -> countTokens(context, body)));
     }
 
-    private void handle(RoutingContext context, Endpoint endpoint) {
+    /** Reads a {@code POST}'s whole body and hands it on; any other method is answered 405. */
+    private void post(RoutingContext context, Consumer<Buffer> then) {
         HttpServerRequest request = context.request();
         if (!HttpMethod.POST.equals(request.method())) {
+            String message = "Method not allowed for this path.";
             context.response().setStatusCode(405).putHeader("Allow", "POST").putHeader("Content-Type",
                     "application/json").end(
-                            Buffer.buffer(OpenAiErrors.body("Method not allowed for this path.",
-                                    OpenAiErrors.INVALID_REQUEST, "method_not_allowed")));
+                            Buffer.buffer(MessagesChat.servesPath(request.path())
+                                    ? MessagesChat.errorBody(405, message)
+                                    : OpenAiErrors.body(message, OpenAiErrors.INVALID_REQUEST, "method_not_allowed")));
             return;
         }
         if (context.body().available()) {
             // a chunked body, already read (bounded) by Ingress
-            forward(context, endpoint, context.body().buffer());
+            then.accept(context.body().buffer());
             return;
         }
         String length = request.getHeader("Content-Length");
@@ -61,7 +85,7 @@ public class ProxyRoutes {
                 context.fail(failure);
             }
         });
-        request.endHandler(ended -> forward(context, endpoint, body));
+        request.endHandler(ended -> then.accept(body));
         // the router pauses every request until a handler takes its body
         request.resume();
     }
@@ -70,6 +94,52 @@ public class ProxyRoutes {
         HttpServerRequest request = context.request();
         byte[] bytes = body == null ? new byte[0] : bytesOf(body);
         ResponseWriter.write(context.response(), router.route(endpoint, bytes, request.headers()::get));
+    }
+
+    /**
+     * A request in another client schema: translated to chat completions, routed like one, and its answer translated
+     * back ({@link ClientApi}).
+     */
+    private void translated(RoutingContext context, ClientApi api, Buffer body) {
+        JsonNode tree = OpenAiFormat.readOrNull(body == null ? null : bytesOf(body));
+        Uni<ProxyResponse> answer;
+        if (tree == null || !tree.isObject()) {
+            answer = now(api.error(400, "The request body is not a JSON object.", "invalid_json", Map.of()));
+        } else {
+            try {
+                byte[] chat = OpenAiFormat.bytes(api.toChat(tree));
+                answer = router.route(Endpoint.CHAT, chat, context.request().headers()::get)
+                        .map(routed -> api.fromChat(routed, tree));
+            } catch (InvalidRequestException e) {
+                answer = now(api.error(400, e.getMessage(), e.code(), Map.of()));
+            }
+        }
+        ResponseWriter.write(context.response(), answer);
+    }
+
+    /** {@code POST /v1/messages/count_tokens}: the prompt's estimated size, for a model the caller may use. */
+    private void countTokens(RoutingContext context, Buffer body) {
+        JsonNode tree = OpenAiFormat.readOrNull(body == null ? null : bytesOf(body));
+        ProxyResponse answer;
+        if (tree == null || !tree.isObject()) {
+            answer = MessagesChat.INSTANCE.error(400, "The request body is not a JSON object.", "invalid_json",
+                    Map.of());
+        } else {
+            try {
+                answer = router.countTokens(OpenAiFormat.bytes(MessagesChat.INSTANCE.toChat(tree)),
+                        context.request().headers()::get);
+                if (answer.status() != 200) {
+                    answer = MessagesChat.INSTANCE.fromChat(answer, tree);
+                }
+            } catch (InvalidRequestException e) {
+                answer = MessagesChat.INSTANCE.error(400, e.getMessage(), e.code(), Map.of());
+            }
+        }
+        ResponseWriter.write(context.response(), now(answer));
+    }
+
+    private static Uni<ProxyResponse> now(ProxyResponse response) {
+        return Uni.createFrom().item(response);
     }
 
     private static long parse(String length) {

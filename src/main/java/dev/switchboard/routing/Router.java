@@ -87,6 +87,30 @@ public class Router {
                 });
     }
 
+    /**
+     * {@code POST /v1/messages/count_tokens}: the estimated prompt size (about four characters per token) of a chat
+     * request, once the caller may use its model. Nothing is sent anywhere.
+     */
+    public ProxyResponse countTokens(byte[] body, RequestHeaders headers) {
+        RequestBody request;
+        try {
+            request = RequestBody.parse(body);
+        } catch (InvalidRequestException e) {
+            return ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of());
+        }
+        ActivePolicy policy = policies.current().orElse(null);
+        if (policy == null) {
+            return notLoaded();
+        }
+        Decision decision = new Admission(policy.table()).admit(request, headers);
+        if (decision instanceof Decision.Refused refused) {
+            return refusal(refused);
+        }
+        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
+                ("{\"input_tokens\":" + request.estimatedPromptTokens() + "}").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** {@code GET /v1/models}: the route aliases the calling tenant may use, in policy order. */
     public ProxyResponse models(RequestHeaders headers) {
         ActivePolicy policy = policies.current().orElse(null);
@@ -102,6 +126,28 @@ public class Router {
                 .map(name -> ModelList.Model.of(name, created, "switchboard")).toList();
         return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
                 OpenAiErrors.json(ModelList.of(models)));
+    }
+
+    /**
+     * {@code GET /v1/models/{id}}: one route alias the calling tenant may use; 404 {@code model_not_found} for
+     * anything else (a pinned {@code provider/model} included, which is not listed either).
+     */
+    public ProxyResponse model(String id, RequestHeaders headers) {
+        ActivePolicy policy = policies.current().orElse(null);
+        if (policy == null) {
+            return notLoaded();
+        }
+        Admission.Listing listing = new Admission(policy.table()).models(headers);
+        if (listing.refused() != null) {
+            return refusal(listing.refused());
+        }
+        if (!listing.models().contains(id)) {
+            return ProxyResponse.error(404, "The model '" + id + "' is not a route of this Switchboard's policy"
+                    + " that the caller may use; GET /v1/models lists them.", OpenAiErrors.INVALID_REQUEST,
+                    "model_not_found", Map.of());
+        }
+        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
+                OpenAiErrors.json(ModelList.Model.of(id, policy.loadedAt().getEpochSecond(), "switchboard")));
     }
 
     private static ProxyResponse refusal(Decision.Refused refused) {
