@@ -123,14 +123,9 @@ public final class MessagesChat implements ClientApi {
                 }
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
+        ObjectNode built = OpenAiFormat.assistantMessage(text, calls);
+        built.remove("refusal");
+        message.setAll(built);
     }
 
     private static void tools(JsonNode request, ObjectNode chat) {

@@ -1,6 +1,5 @@
 package dev.switchboard.translate;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +17,7 @@ import io.vertx.core.buffer.Buffer;
  * error event ends with an Anthropic {@code error} event instead, and no {@code message_stop}. One instance per
  * stream, used in the stream's serial order.
  */
-final class MessagesStream {
+final class MessagesStream extends ChatStreamTranslation {
 
     private enum Block {
         NONE,
@@ -28,7 +27,6 @@ final class MessagesStream {
     }
 
     private boolean started;
-    private boolean ended;
     private Block open = Block.NONE;
     private int index = -1;
     /** The chat tool-call index of the open tool_use block. */
@@ -40,37 +38,11 @@ final class MessagesStream {
     }
 
     static Multi<Buffer> translate(Multi<Buffer> chat) {
-        return Multi.createFrom().deferred(() -> {
-            MessagesStream stream = new MessagesStream();
-            return chat.onItem().transformToIterable(stream::next).onCompletion().continueWith(stream::end);
-        });
+        return ChatStreamTranslation.of(chat, MessagesStream::new);
     }
 
-    private List<Buffer> next(Buffer frame) {
-        List<Buffer> out = new ArrayList<>(3);
-        if (ended) {
-            return out;
-        }
-        ChatFrames.Frame read = ChatFrames.read(frame);
-        switch (read.kind()) {
-            case COMMENT -> out.add(frame);
-            case CHUNK -> chunk(read.json(), out);
-            case DONE -> complete(out);
-            case ERROR -> fail(read.json().path("error"), out);
-        }
-        return out;
-    }
-
-    private List<Buffer> end() {
-        List<Buffer> out = new ArrayList<>(1);
-        if (!ended) {
-            fail(OpenAiFormat.error("the stream ended before it was complete", "upstream_error",
-                    "stream_interrupted").path("error"), out);
-        }
-        return out;
-    }
-
-    private void chunk(JsonNode chunk, List<Buffer> out) {
+    @Override
+    void chunk(JsonNode chunk, List<Buffer> out) {
         if (!started) {
             started = true;
             emit("message_start", OpenAiFormat.object().set("message", MessagesChat.start(chunk)), out);
@@ -134,8 +106,8 @@ final class MessagesStream {
         emit("content_block_delta", OpenAiFormat.object().put("index", index).set("delta", delta), out);
     }
 
-    private void complete(List<Buffer> out) {
-        ended = true;
+    @Override
+    void complete(List<Buffer> out) {
         if (!started) {
             started = true;
             emit("message_start", OpenAiFormat.object().set("message", MessagesChat.start(OpenAiFormat.object())),
@@ -154,8 +126,8 @@ final class MessagesStream {
         emit("message_stop", OpenAiFormat.object(), out);
     }
 
-    private void fail(JsonNode error, List<Buffer> out) {
-        ended = true;
+    @Override
+    void fail(JsonNode error, List<Buffer> out) {
         String code = error.path("code").asText("");
         // the stream's status is 200 already: the type says what kind of failure it was
         int status = switch (code) {

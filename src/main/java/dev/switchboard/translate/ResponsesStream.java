@@ -1,6 +1,5 @@
 package dev.switchboard.translate;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +20,7 @@ import io.vertx.core.buffer.Buffer;
  * chat stream that ended with an error event ends with {@code error} and {@code response.failed} instead. One instance
  * per stream, used in the stream's serial order.
  */
-final class ResponsesStream {
+final class ResponsesStream extends ChatStreamTranslation {
 
     private final JsonNode request;
     private int sequence;
@@ -35,7 +34,6 @@ final class ResponsesStream {
     private final Map<Integer, Call> calls = new TreeMap<>();
     private String finishReason = "stop";
     private JsonNode usage;
-    private boolean ended;
 
     private static final class Call {
         final int outputIndex;
@@ -55,34 +53,7 @@ final class ResponsesStream {
     }
 
     static Multi<Buffer> translate(Multi<Buffer> chat, JsonNode request) {
-        return Multi.createFrom().deferred(() -> {
-            ResponsesStream stream = new ResponsesStream(request);
-            return chat.onItem().transformToIterable(stream::next).onCompletion().continueWith(stream::end);
-        });
-    }
-
-    private List<Buffer> next(Buffer frame) {
-        List<Buffer> out = new ArrayList<>(4);
-        if (ended) {
-            return out;
-        }
-        ChatFrames.Frame read = ChatFrames.read(frame);
-        switch (read.kind()) {
-            case COMMENT -> out.add(frame);
-            case CHUNK -> chunk(read.json(), out);
-            case DONE -> complete(out);
-            case ERROR -> fail(read.json().path("error"), out);
-        }
-        return out;
-    }
-
-    private List<Buffer> end() {
-        List<Buffer> out = new ArrayList<>(2);
-        if (!ended) {
-            fail(OpenAiFormat.error("the stream ended before it was complete", "upstream_error",
-                    "stream_interrupted").path("error"), out);
-        }
-        return out;
+        return ChatStreamTranslation.of(chat, () -> new ResponsesStream(request));
     }
 
     private void start(JsonNode chunk, List<Buffer> out) {
@@ -92,7 +63,8 @@ final class ResponsesStream {
         emit("response.in_progress", OpenAiFormat.object().set("response", response.deepCopy()), out);
     }
 
-    private void chunk(JsonNode chunk, List<Buffer> out) {
+    @Override
+    void chunk(JsonNode chunk, List<Buffer> out) {
         if (response == null) {
             start(chunk, out);
         }
@@ -180,8 +152,8 @@ final class ResponsesStream {
         calls.clear();
     }
 
-    private void complete(List<Buffer> out) {
-        ended = true;
+    @Override
+    void complete(List<Buffer> out) {
         if (response == null) {
             start(OpenAiFormat.object(), out);
         }
@@ -197,8 +169,8 @@ final class ResponsesStream {
         emit("response.completed", OpenAiFormat.object().set("response", response), out);
     }
 
-    private void fail(JsonNode error, List<Buffer> out) {
-        ended = true;
+    @Override
+    void fail(JsonNode error, List<Buffer> out) {
         if (response == null) {
             start(OpenAiFormat.object(), out);
         }
