@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -113,19 +114,8 @@ public class Router {
 
     /** {@code GET /v1/models}: the route aliases the calling tenant may use, in policy order. */
     public ProxyResponse models(RequestHeaders headers) {
-        ActivePolicy policy = policies.current().orElse(null);
-        if (policy == null) {
-            return notLoaded();
-        }
-        Admission.Listing listing = new Admission(policy.table()).models(headers);
-        if (listing.refused() != null) {
-            return refusal(listing.refused());
-        }
-        long created = policy.loadedAt().getEpochSecond();
-        List<ModelList.Model> models = listing.models().stream()
-                .map(name -> ModelList.Model.of(name, created, "switchboard")).toList();
-        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
-                OpenAiErrors.json(ModelList.of(models)));
+        return listed(headers, (models, created) -> ok(OpenAiErrors.json(ModelList.of(models.stream()
+                .map(name -> ModelList.Model.of(name, created, "switchboard")).toList()))));
     }
 
     /**
@@ -133,6 +123,15 @@ public class Router {
      * anything else (a pinned {@code provider/model} included, which is not listed either).
      */
     public ProxyResponse model(String id, RequestHeaders headers) {
+        return listed(headers, (models, created) -> models.contains(id)
+                ? ok(OpenAiErrors.json(ModelList.Model.of(id, created, "switchboard")))
+                : ProxyResponse.error(404, "The model '" + id + "' is not a route of this Switchboard's policy that"
+                        + " the caller may use; GET /v1/models lists them.", OpenAiErrors.INVALID_REQUEST,
+                        "model_not_found", Map.of()));
+    }
+
+    /** The answer for the aliases the caller may list and the policy's load time, unless the listing is refused. */
+    private ProxyResponse listed(RequestHeaders headers, BiFunction<List<String>, Long, ProxyResponse> answer) {
         ActivePolicy policy = policies.current().orElse(null);
         if (policy == null) {
             return notLoaded();
@@ -141,13 +140,11 @@ public class Router {
         if (listing.refused() != null) {
             return refusal(listing.refused());
         }
-        if (!listing.models().contains(id)) {
-            return ProxyResponse.error(404, "The model '" + id + "' is not a route of this Switchboard's policy"
-                    + " that the caller may use; GET /v1/models lists them.", OpenAiErrors.INVALID_REQUEST,
-                    "model_not_found", Map.of());
-        }
-        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
-                OpenAiErrors.json(ModelList.Model.of(id, policy.loadedAt().getEpochSecond(), "switchboard")));
+        return answer.apply(listing.models(), policy.loadedAt().getEpochSecond());
+    }
+
+    private static ProxyResponse ok(byte[] json) {
+        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")), json);
     }
 
     private static ProxyResponse refusal(Decision.Refused refused) {
