@@ -32,7 +32,7 @@ class InvalidPolicyIT {
         try (PackagedApp app = PackagedApp.start(Map.of("SWITCHBOARD_POLICY", policy.toString()))) {
             assertThat(app.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(app.output()).contains("routes.fast.targets[1].provider: no provider 'antropic'")
-                    .doesNotContain("Listening on");
+                    .doesNotContainIgnoringCase("listening on");
         }
     }
 
@@ -43,7 +43,7 @@ class InvalidPolicyIT {
         try (PackagedApp app = PackagedApp.start(Map.of("SWITCHBOARD_POLICY", missing.toString()))) {
             assertThat(app.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(app.output()).contains(missing.toString()).contains("cannot read the policy file (no such file)")
-                    .doesNotContain("demo policy").doesNotContain("Listening on");
+                    .doesNotContain("demo policy").doesNotContainIgnoringCase("listening on");
         }
     }
 }

@@ -35,7 +35,7 @@ class ValidateCommandIT {
         Result result = validate("src/main/resources/switchboard/demo-policy.yaml");
 
         assertThat(result.exit()).isZero();
-        assertThat(result.output()).contains("demo-policy.yaml: valid").doesNotContain("Listening on");
+        assertThat(result.output()).contains("demo-policy.yaml: valid").doesNotContainIgnoringCase("listening on");
     }
 
     @Test
@@ -51,6 +51,6 @@ class ValidateCommandIT {
 
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.output()).contains("providers.a.mock.failure-rate: must be between 0 and 1")
-                .doesNotContain("Listening on");
+                .doesNotContainIgnoringCase("listening on");
     }
 }

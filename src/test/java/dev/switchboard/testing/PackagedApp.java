@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 public final class PackagedApp implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    private static final Pattern LISTENING = Pattern
-            .compile("Listening on: http://[^:]+:(\\d+)\\. Management interface listening on http://[^:]+:(\\d+)");
+    private static final Pattern PROXY = Pattern.compile("Proxy port listening on http://[^:]+:(\\d+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("Management interface listening on http://[^:]+:(\\d+)");
 
     private final Process process;
     private final Thread reader;
@@ -67,10 +67,14 @@ public final class PackagedApp implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 output.add(line);
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    managementPort = Integer.parseInt(m.group(2));
+                Matcher proxy = PROXY.matcher(line);
+                if (proxy.find()) {
+                    port = Integer.parseInt(proxy.group(1));
+                }
+                Matcher management = MANAGEMENT.matcher(line);
+                if (management.find()) {
+                    // Quarkus' start-up line comes last, after the proxy port's
+                    managementPort = Integer.parseInt(management.group(1));
                     started.countDown();
                 }
             }
