@@ -5,7 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
@@ -14,6 +16,7 @@ import dev.switchboard.routing.Router;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * The OpenAI-compatible paths off the hot path ({@code GET /v1/models}, {@code /v1/models/{id}},
@@ -24,9 +27,11 @@ import io.vertx.core.buffer.Buffer;
 public class OpenAiResource {
 
     private final Router router;
+    private final ResponseOwners owners;
 
-    public OpenAiResource(Router router) {
+    public OpenAiResource(Router router, ResponseOwners owners) {
         this.router = router;
+        this.owners = owners;
     }
 
     /** The route aliases the calling tenant may put in {@code model}, in policy order. */
@@ -44,32 +49,47 @@ public class OpenAiResource {
     }
 
     /**
-     * {@code GET} and {@code DELETE /v1/responses/{id}} (and its {@code input_items}, {@code cancel}): Switchboard
-     * serves the Responses API statelessly, so no response is ever stored to read back or delete.
+     * {@code GET} and {@code DELETE /v1/responses/{id}} (and its {@code input_items}, {@code cancel}): passed to the
+     * provider that answered the response, where one keeps it ({@code responses-api: true}); 404 for a response this
+     * Switchboard served statelessly, or never saw.
      */
     @GET
     @Path("/responses/{id: .+}")
-    public RestMulti<Buffer> response(@PathParam("id") String id) {
-        return notStored(id);
+    public RestMulti<Buffer> response(@PathParam("id") String id, @Context UriInfo uri) {
+        return stored(HttpMethod.GET, id, uri);
     }
 
     @DELETE
     @Path("/responses/{id: .+}")
-    public RestMulti<Buffer> deleteResponse(@PathParam("id") String id) {
-        return notStored(id);
+    public RestMulti<Buffer> deleteResponse(@PathParam("id") String id, @Context UriInfo uri) {
+        return stored(HttpMethod.DELETE, id, uri);
     }
 
     @POST
     @Path("/responses/{id}/cancel")
-    public RestMulti<Buffer> cancelResponse(@PathParam("id") String id) {
-        return notStored(id);
+    public RestMulti<Buffer> cancelResponse(@PathParam("id") String id, @Context UriInfo uri) {
+        return stored(HttpMethod.POST, id + "/cancel", uri);
     }
 
-    private static RestMulti<Buffer> notStored(String id) {
-        String name = id.contains("/") ? id.substring(0, id.indexOf('/')) : id;
-        return respond(Uni.createFrom().item(ProxyResponse.error(404, "No response with id '" + name + "' is"
-                + " stored: Switchboard serves the Responses API statelessly ('store' is not kept).",
-                OpenAiErrors.INVALID_REQUEST, "response_not_found", java.util.Map.of())));
+    private RestMulti<Buffer> stored(HttpMethod method, String path, UriInfo uri) {
+        String id = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+        String owner = owners.owner(id);
+        if (owner == null) {
+            return respond(Uni.createFrom().item(ProxyResponse.error(404, "No response with id '" + id + "' is"
+                    + " stored by a provider this Switchboard sent it to: responses served by translation are not"
+                    + " kept ('store' needs an openai provider with responses-api: true).",
+                    OpenAiErrors.INVALID_REQUEST, "response_not_found", java.util.Map.of())));
+        }
+        String query = uri.getRequestUri().getRawQuery();
+        Uni<ProxyResponse> answer = router.stored(owner, method, "responses/" + path + (query != null ? "?" + query : ""));
+        if (HttpMethod.DELETE.equals(method) && path.equals(id)) {
+            answer = answer.invoke(deleted -> {
+                if (deleted.status() / 100 == 2) {
+                    owners.forget(id);
+                }
+            });
+        }
+        return respond(answer);
     }
 
     private static RestMulti<Buffer> respond(Uni<ProxyResponse> response) {

@@ -1,5 +1,6 @@
 package dev.switchboard.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -9,9 +10,13 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.routing.ProxyResponse;
+import dev.switchboard.routing.ResponseHeaders;
 import dev.switchboard.routing.Router;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.InvalidRequestException;
+import dev.switchboard.schema.Passthrough;
+import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.schema.openai.OpenAiFormat;
 import dev.switchboard.translate.ClientApi;
@@ -41,9 +46,11 @@ public class ProxyRoutes {
     static final int ORDER = RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT;
 
     private final Router router;
+    private final ResponseOwners owners;
 
-    public ProxyRoutes(Router router) {
+    public ProxyRoutes(Router router, ResponseOwners owners) {
         this.router = router;
+        this.owners = owners;
     }
 
     void install(@Observes io.vertx.ext.web.Router routes) {
@@ -101,20 +108,52 @@ public class ProxyRoutes {
      * back ({@link ClientApi}).
      */
     private void translated(RoutingContext context, ClientApi api, Buffer body) {
-        JsonNode tree = OpenAiFormat.readOrNull(body == null ? null : bytesOf(body));
+        byte[] bytes = body == null ? null : bytesOf(body);
+        JsonNode tree = OpenAiFormat.readOrNull(bytes);
         Uni<ProxyResponse> answer;
         if (tree == null || !tree.isObject()) {
             answer = now(api.error(400, "The request body is not a JSON object.", "invalid_json", Map.of()));
         } else {
             try {
-                byte[] chat = OpenAiFormat.bytes(api.toChat(tree));
-                answer = router.route(Endpoint.CHAT, chat, context.request().headers()::get)
-                        .map(routed -> api.fromChat(routed, tree));
+                // a request that asks for state goes, as it is, only to a provider that keeps it
+                boolean stateful = api == ResponsesChat.INSTANCE && ResponsesChat.stateful(tree);
+                byte[] chat = OpenAiFormat.bytes(stateful ? ResponsesChat.INSTANCE.toChatForRouting(tree)
+                        : api.toChat(tree));
+                String owner = stateful ? owners.owner(tree.path("previous_response_id").asText(null)) : null;
+                Passthrough passthrough = new Passthrough(api.dialect(), RequestBody.parse(bytes), stateful, owner);
+                answer = router.route(Endpoint.CHAT, chat, context.request().headers()::get, passthrough)
+                        .map(routed -> api.fromRouted(remembered(routed), tree));
             } catch (InvalidRequestException e) {
                 answer = now(api.error(400, e.getMessage(), e.code(), Map.of()));
             }
         }
         ResponseWriter.write(context.response(), answer);
+    }
+
+    /**
+     * A Responses answer that a provider served (and keeps): its id is remembered with the provider, for the
+     * {@code GET}/{@code DELETE} of it and for follow-ups that name it in {@code previous_response_id}.
+     */
+    private ProxyResponse remembered(ProxyResponse routed) {
+        if (routed.dialect() != Dialect.RESPONSES || routed.status() != 200) {
+            return routed;
+        }
+        List<String> provider = routed.headers().get(ResponseHeaders.PROVIDER);
+        if (provider == null || provider.isEmpty()) {
+            return routed;
+        }
+        if (routed.whole() != null) {
+            JsonNode response = OpenAiFormat.readOrNull(routed.whole().getBytes());
+            owners.remember(response == null ? null : response.path("id").asText(null), provider.get(0));
+            return routed;
+        }
+        return new ProxyResponse(routed.status(), routed.headers(), null, routed.stream().invoke(frame -> {
+            if (frame.length() > 30 && frame.getString(0, 30, "UTF-8").startsWith("event: response.created")) {
+                JsonNode created = ResponsesChat.eventData(frame);
+                owners.remember(created == null ? null : created.path("response").path("id").asText(null),
+                        provider.get(0));
+            }
+        }), routed.dialect());
     }
 
     /** {@code POST /v1/messages/count_tokens}: the prompt's estimated size, for a model the caller may use. */

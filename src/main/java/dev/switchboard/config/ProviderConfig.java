@@ -15,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, String apiKeyFile, String apiKeyHeader,
         Map<String, String> headers, Duration timeout, Duration connectTimeout, Duration firstTokenTimeout,
         Duration idleTimeout, Integer maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit,
-        HealthConfig health, MockConfig mock) {
+        HealthConfig health, MockConfig mock, Boolean responsesApi) {
 
     /** Provider types the policy may name. */
     public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");
@@ -54,5 +54,8 @@ public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, Stri
             }
         }
         mock = type.equals("mock") && mock == null ? MockConfig.DEFAULT : mock;
+        if (Boolean.TRUE.equals(responsesApi) && !type.equals("openai")) {
+            throw new ConfigViolation("responses-api", "is only valid for type 'openai'");
+        }
     }
 }

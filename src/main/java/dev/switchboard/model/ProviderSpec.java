@@ -27,13 +27,24 @@ import dev.switchboard.config.RateLimitConfig;
  * @param rateLimit how long a 429 pauses the provider
  * @param health when the provider counts as degraded
  * @param mock the mock's behaviour (only for type mock)
+ * @param responsesApi whether this OpenAI-type API serves {@code /responses} itself (requests to Switchboard's
+ *        {@code /v1/responses} then pass through to it)
  */
 public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
         Map<String, String> headers, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
         int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
-        MockConfig mock) {
+        MockConfig mock, boolean responsesApi) {
 
     public ProviderSpec {
         headers = Map.copyOf(headers);
+    }
+
+    /** A provider that serves no client schema natively but chat completions. */
+    public ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
+            Map<String, String> headers, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
+            int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
+            MockConfig mock) {
+        this(name, type, baseUrl, apiKey, apiKeyHeader, headers, connectTimeout, firstTokenTimeout, idleTimeout,
+                maxConcurrency, circuitBreaker, rateLimit, health, mock, false);
     }
 }

@@ -1,11 +1,13 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.schema.Usage;
 import io.smallrye.mutiny.Multi;
 
 /**
- * What one attempt got back from a provider, already in OpenAI's format, with the usage the adapter read while
+ * What one attempt got back from a provider, in OpenAI's format (or, passed through, in the caller's own schema: its
+ * {@link Dialect}), with the usage the adapter read while
  * translating it. Transport failures (refused, reset, timed out) and answers that do not parse are not replies: they
  * fail the attempt's {@code Uni}.
  */
@@ -22,7 +24,14 @@ public sealed interface Reply {
      */
     // the body is passed along, never compared or hashed: a record's array identity is all it needs
     @SuppressWarnings("ArrayRecordComponent")
-    record Complete(int status, String contentType, byte[] body, String retryAfter, Usage usage) implements Reply {
+    record Complete(int status, String contentType, byte[] body, String retryAfter, Usage usage, Dialect dialect)
+            implements
+                Reply {
+
+        /** An answer in OpenAI's format. */
+        public Complete(int status, String contentType, byte[] body, String retryAfter, Usage usage) {
+            this(status, contentType, body, retryAfter, usage, Dialect.OPENAI);
+        }
 
         /** An answer with no usage: an error, or a body that reports none. */
         public static Complete of(int status, String contentType, byte[] body, String retryAfter) {
@@ -36,7 +45,12 @@ public sealed interface Reply {
      *
      * @param usage filled by the adapter as the events pass: read it once the stream has ended
      */
-    record Stream(SseEvent first, Multi<SseEvent> rest, StreamUsage usage) implements Reply {
+    record Stream(SseEvent first, Multi<SseEvent> rest, StreamUsage usage, Dialect dialect) implements Reply {
+
+        /** A stream in OpenAI's format. */
+        public Stream(SseEvent first, Multi<SseEvent> rest, StreamUsage usage) {
+            this(first, rest, usage, Dialect.OPENAI);
+        }
 
         @Override
         public int status() {

@@ -4,6 +4,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.upstream.UpstreamResponse;
@@ -35,13 +36,20 @@ public final class UpstreamReplies {
      */
     public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call,
             BiFunction<Multi<SseEvent>, StreamUsage, Multi<SseEvent>> translate, Function<UpstreamResponse, Reply> error) {
+        return stream(spec, call, Dialect.OPENAI, translate, error);
+    }
+
+    /** {@link #stream} of a stream in {@code dialect}, which decides what is an error event. */
+    public static Uni<Reply> stream(ProviderSpec spec, Uni<UpstreamResponse> call, Dialect dialect,
+            BiFunction<Multi<SseEvent>, StreamUsage, Multi<SseEvent>> translate, Function<UpstreamResponse, Reply> error) {
         return call.onItem().transformToUni(response -> {
             if (!response.isStream()) {
                 return Uni.createFrom().item(error.apply(response));
             }
             StreamUsage usage = new StreamUsage();
-            return StreamHead.split(translate.apply(response.events(), usage), e -> !e.isComment() && !e.isError())
-                    .map(split -> (Reply) new Reply.Stream(split.first(), split.rest(), usage));
+            return StreamHead.split(translate.apply(response.events(), usage),
+                    e -> !e.isComment() && !dialect.isError(e))
+                    .map(split -> (Reply) new Reply.Stream(split.first(), split.rest(), usage, dialect));
         }).ifNoItem().after(spec.firstTokenTimeout()).failWith(() -> UpstreamTimeoutException.of(spec));
     }
 

@@ -20,6 +20,7 @@ import dev.switchboard.resilience.Outcome;
 import dev.switchboard.resilience.ProviderGuard;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiErrors;
@@ -42,6 +43,7 @@ final class AttemptLoop {
     private final Route route;
     private final Endpoint endpoint;
     private final RequestBody request;
+    private final Passthrough passthrough;
     private final List<Target> plan;
     private final String session;
     private final UsageLedger usage;
@@ -59,13 +61,15 @@ final class AttemptLoop {
     /** When the route's request-timeout runs out ({@link System#nanoTime()}), or 0 for no bound. */
     private long deadline;
 
-    AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request, List<Target> plan,
-            String session, UsageLedger usage, Metrics metrics, String routeTag, Multi<String> drained) {
+    AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
+            Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
+            String routeTag, Multi<String> drained) {
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
         this.endpoint = endpoint;
         this.request = request;
+        this.passthrough = passthrough;
         this.plan = plan;
         this.session = session;
         this.usage = usage;
@@ -127,7 +131,7 @@ final class AttemptLoop {
         attempts++;
         lastTarget = target;
         Provider provider = policy.provider(target.provider());
-        Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens());
+        Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
                 modelTag(target));
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
@@ -183,12 +187,14 @@ final class AttemptLoop {
         scope.firstEvent();
         runtime.succeeded(session, target);
         return ProxyResponse.streaming(200, ResponseHeaders.stream(target, attempts),
-                StreamRelay.relay(stream.first(), stream.rest(), target.toString(), stops(), outcome -> {
-                    scope.settle(outcome);
-                    Usage used = stream.usage().reported();
-                    scope.account(used != null ? used
-                            : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
-                }));
+                StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
+                        outcome -> {
+                            scope.settle(outcome);
+                            Usage used = stream.usage().reported();
+                            scope.account(used != null ? used
+                                    : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
+                        }))
+                .in(stream.dialect());
     }
 
     private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
@@ -202,7 +208,7 @@ final class AttemptLoop {
                 headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));
             }
         }
-        return ProxyResponse.json(complete.status(), headers, complete.body());
+        return ProxyResponse.json(complete.status(), headers, complete.body()).in(complete.dialect());
     }
 
     private Uni<ProxyResponse> failOver(Target target, AttemptScope scope, Outcome outcome) {

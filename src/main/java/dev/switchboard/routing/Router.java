@@ -13,14 +13,19 @@ import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Target;
 import dev.switchboard.policy.Admission;
 import dev.switchboard.policy.Decision;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.Reply;
+import dev.switchboard.resilience.FailureKind;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.InvalidRequestException;
+import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.RequestHeaders;
 import dev.switchboard.schema.openai.ModelList;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.usage.UsageLedger;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * Routes one request: parse what routing needs → take the active policy's snapshot → admit (tenant, route,
@@ -50,6 +55,14 @@ public class Router {
      * @param headers the caller's headers (tenant, priority, session affinity)
      */
     public Uni<ProxyResponse> route(Endpoint endpoint, byte[] body, RequestHeaders headers) {
+        return route(endpoint, body, headers, null);
+    }
+
+    /**
+     * {@link #route(Endpoint, byte[], RequestHeaders)} of a chat request translated from a client schema: attempts to
+     * providers that serve that schema natively send the caller's own body instead ({@link Passthrough}).
+     */
+    public Uni<ProxyResponse> route(Endpoint endpoint, byte[] body, RequestHeaders headers, Passthrough passthrough) {
         RequestBody request;
         try {
             request = RequestBody.parse(body);
@@ -73,19 +86,57 @@ public class Router {
         metrics.request(routeTag);
         RouteRuntime runtime = policy.runtime(admitted.route());
         List<Target> plan = runtime.plan(admitted.candidates(), admitted.traits(), admitted.session());
+        if (passthrough != null && passthrough.required()) {
+            plan = plan.stream().filter(target -> Provider.serves(policy.state(target.provider()).spec(),
+                    passthrough.dialect())
+                    && (passthrough.provider() == null || passthrough.provider().equals(target.provider()))).toList();
+            if (plan.isEmpty()) {
+                return now(ProxyResponse.error(400, "'store: true', 'previous_response_id', 'conversation' and"
+                        + " 'background' need a provider that keeps responses ("
+                        + (passthrough.provider() != null ? "provider '" + passthrough.provider() + "', which answered"
+                                + " the response named" : "an openai provider with responses-api: true")
+                        + "), and route '" + admitted.route().name() + "' has no such target: send the whole"
+                        + " conversation in 'input' instead.", OpenAiErrors.INVALID_REQUEST, "unsupported_parameter",
+                        Map.of()));
+            }
+        }
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debugf("route '%s' (%s%s): plan %s, prompt ~%d tokens, %s", admitted.route().name(),
                     runtime.strategyName(), admitted.tenant() != null ? ", tenant " + admitted.tenant().name() : "",
                     plan, admitted.traits().promptTokens(), admitted.traits().complex() ? "complex" : "simple");
         }
-        return new AttemptLoop(policy, runtime, endpoint, request, plan, admitted.session(), usage, metrics, routeTag,
-                drain.ended())
+        return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
+                metrics, routeTag, drain.ended())
                 .run()
                 .onFailure().recoverWithItem(failure -> {
                     LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", admitted.route().name());
                     return ProxyResponse.error(500, "internal error while routing the request", OpenAiErrors.SERVER,
                             "internal_error", Map.of());
                 });
+    }
+
+    /**
+     * A call to an object that provider {@code provider} stores ({@code GET}/{@code DELETE /v1/responses/{id}}),
+     * passed to it as it is, with the {@code x-switchboard-provider} header; 404 when the policy has no such provider
+     * any more.
+     */
+    public Uni<ProxyResponse> stored(String provider, HttpMethod method, String path) {
+        ActivePolicy policy = policies.current().orElse(null);
+        Provider served = policy == null || policy.state(provider) == null ? null : policy.provider(provider);
+        if (served == null) {
+            return now(ProxyResponse.error(404, "The provider that stored this object is no longer in the policy.",
+                    OpenAiErrors.INVALID_REQUEST, "not_found", Map.of()));
+        }
+        return served.stored(method, path).map(reply -> {
+            Reply.Complete answer = (Reply.Complete) reply;
+            Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+            headers.put("Content-Type", List.of(answer.contentType() != null ? answer.contentType()
+                    : "application/json"));
+            headers.put(ResponseHeaders.PROVIDER, List.of(provider));
+            return ProxyResponse.json(answer.status(), headers, answer.body()).in(answer.dialect());
+        }).onFailure().recoverWithItem(failure -> ProxyResponse.error(502, "Provider '" + provider
+                + "' could not be reached: " + FailureKind.of(failure).description() + ".",
+                OpenAiErrors.UPSTREAM, "upstream_error", Map.of()));
     }
 
     /**

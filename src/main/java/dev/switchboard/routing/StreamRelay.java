@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.resilience.FailureKind;
 import dev.switchboard.resilience.Outcome;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import io.smallrye.mutiny.Multi;
@@ -55,7 +56,18 @@ final class StreamRelay {
      */
     static Multi<Buffer> relay(SseEvent first, Multi<SseEvent> rest, String source, Multi<Stop> stops,
             Consumer<Outcome> ended) {
-        Ending ending = new Ending();
+        return relay(first, rest, Dialect.OPENAI, source, stops, ended);
+    }
+
+    /**
+     * {@link #relay} of a stream in {@code dialect}: its own last event ends it ({@code [DONE]}, {@code message_stop},
+     * {@code response.completed}) and its own error events are failures; the error event Switchboard adds is always
+     * OpenAI-shaped (a client schema's translator rewrites it).
+     */
+    static Multi<Buffer> relay(SseEvent first, Multi<SseEvent> rest, Dialect dialect, String source, Multi<Stop> stops,
+            Consumer<Outcome> ended) {
+        Ending ending = new Ending(dialect);
+        String last = dialect == Dialect.OPENAI ? "[DONE]" : "its closing event";
         Multi<Object> upstream = Multi.createBy().concatenating().streams(Multi.createFrom().item(first), rest)
                 .onItem().<Object> castTo(Object.class)
                 .onCompletion().continueWith(END);
@@ -70,8 +82,8 @@ final class StreamRelay {
                         LOGGER.infof("stream from %s ended early: %s", source, ending.stop.reason);
                         return List.of(errorEvent(ending.stop.reason + "; the answer is incomplete", ending.stop.code));
                     }
-                    LOGGER.warnf("stream from %s ended without [DONE]", source);
-                    return List.of(errorEvent("the stream from " + source + " ended without [DONE]",
+                    LOGGER.warnf("stream from %s ended without %s", source, last);
+                    return List.of(errorEvent("the stream from " + source + " ended without " + last,
                             "stream_interrupted"));
                 })
                 .onFailure().recoverWithMulti(failure -> {
@@ -104,10 +116,15 @@ final class StreamRelay {
 
     /** How the stream has ended so far; written and read in the stream's serial order. */
     private static final class Ending {
+        private final Dialect dialect;
         private volatile boolean done;
         private volatile String error;
         private volatile Throwable failure;
         private volatile Stop stop;
+
+        Ending(Dialect dialect) {
+            this.dialect = dialect;
+        }
 
         /** Whether {@code item} goes on to the caller: an event before {@code [DONE]} and before any stop. */
         boolean pass(Object item) {
@@ -119,9 +136,9 @@ final class StreamRelay {
                 return false;
             }
             SseEvent event = (SseEvent) item;
-            if (event.isDone()) {
+            if (dialect.ends(event)) {
                 done = true;
-            } else if (event.isError()) {
+            } else if (dialect.isError(event)) {
                 error = event.data();
             }
             return true;
@@ -148,7 +165,7 @@ final class StreamRelay {
             if (cancelled) {
                 return Outcome.Abandoned.CALLER_GONE;
             }
-            return new Outcome.Failed(FailureKind.BROKEN, "the stream ended without [DONE]");
+            return new Outcome.Failed(FailureKind.BROKEN, "the stream ended without its last event");
         }
     }
 }

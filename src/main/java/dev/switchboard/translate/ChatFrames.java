@@ -14,6 +14,8 @@ import io.vertx.core.buffer.Buffer;
  */
 final class ChatFrames {
 
+    private static final String ERROR_PREFIX = "data: {\"error\"";
+
     private ChatFrames() {
     }
 
@@ -63,6 +65,15 @@ final class ChatFrames {
                     "upstream_malformed"));
         }
         return new Frame(json.has("error") ? Kind.ERROR : Kind.CHUNK, json);
+    }
+
+    /**
+     * Whether a frame of a passed-through stream is the OpenAI-shaped error event Switchboard adds when the stream
+     * ends early (the provider's own events are in the client's schema and never look like it).
+     */
+    static boolean isSwitchboardError(Buffer frame) {
+        return frame.length() >= ERROR_PREFIX.length()
+                && frame.getString(0, ERROR_PREFIX.length(), "UTF-8").equals(ERROR_PREFIX);
     }
 
     /** A named event, {@code event: <name>} and one data line. */

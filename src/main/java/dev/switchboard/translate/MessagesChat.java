@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.routing.ProxyResponse;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.openai.OpenAiFormat;
 
 /**
@@ -31,6 +32,22 @@ public final class MessagesChat implements ClientApi {
     @Override
     public ObjectNode toChat(JsonNode request) {
         return MessagesRequest.chat(request);
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.ANTHROPIC;
+    }
+
+    @Override
+    public ProxyResponse fromNative(ProxyResponse served) {
+        if (served.stream() == null) {
+            return served;
+        }
+        return ProxyResponse.streaming(served.status(), served.headers(), served.stream()
+                .map(frame -> ChatFrames.isSwitchboardError(frame)
+                        ? MessagesStream.errorEvent(ChatFrames.read(frame).json().path("error"))
+                        : frame));
     }
 
     @Override

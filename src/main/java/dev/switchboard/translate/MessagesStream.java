@@ -1,5 +1,6 @@
 package dev.switchboard.translate;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,6 +129,11 @@ final class MessagesStream extends ChatStreamTranslation {
 
     @Override
     void fail(JsonNode error, List<Buffer> out) {
+        out.add(errorEvent(error));
+    }
+
+    /** Anthropic's {@code error} event for a chat error ({@code {"message","code",...}}) that ended a stream. */
+    static Buffer errorEvent(JsonNode error) {
         String code = error.path("code").asText("");
         // the stream's status is 200 already: the type says what kind of failure it was
         int status = switch (code) {
@@ -138,7 +144,9 @@ final class MessagesStream extends ChatStreamTranslation {
         ObjectNode data = OpenAiFormat.object();
         data.putObject("error").put("type", MessagesChat.errorType(status)).put("message",
                 error.path("message").asText("the stream broke"));
+        List<Buffer> out = new ArrayList<>(1);
         emit("error", data, out);
+        return out.get(0);
     }
 
     private static void emit(String type, ObjectNode data, List<Buffer> out) {

@@ -1,15 +1,19 @@
 package dev.switchboard.translate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.routing.ProxyResponse;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.schema.openai.OpenAiFormat;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * OpenAI Responses ⇄ chat completions, stateless: {@code instructions} and {@code input} (text or items: messages,
@@ -26,9 +30,80 @@ public final class ResponsesChat implements ClientApi {
     private ResponsesChat() {
     }
 
+    /** Fields that ask the provider to keep or read state; only a provider that keeps responses serves them. */
+    private static final List<String> STATEFUL = List.of("previous_response_id", "conversation", "store",
+            "background");
+
     @Override
     public ObjectNode toChat(JsonNode request) {
         return ResponsesRequest.chat(request);
+    }
+
+    /** Whether the request asks for state ({@code store: true}, {@code previous_response_id}, ...). */
+    public static boolean stateful(JsonNode request) {
+        return request.hasNonNull("previous_response_id") || request.hasNonNull("conversation")
+                || request.path("store").asBoolean(false) || request.path("background").asBoolean(false);
+    }
+
+    /**
+     * The chat translation of a stateful request, for what routing reads (model, stream, size, tenant): the state it
+     * asks for is left out; such a request is only ever sent, as it is, to a provider that keeps responses.
+     */
+    public ObjectNode toChatForRouting(JsonNode request) {
+        ObjectNode stateless = request.deepCopy();
+        stateless.remove(STATEFUL);
+        if (!stateless.path("input").isTextual() && (!stateless.path("input").isArray()
+                || stateless.path("input").isEmpty())) {
+            stateless.put("input", "");
+        }
+        return ResponsesRequest.chat(stateless);
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.RESPONSES;
+    }
+
+    @Override
+    public ProxyResponse fromNative(ProxyResponse served) {
+        if (served.stream() == null) {
+            return served;
+        }
+        AtomicLong next = new AtomicLong();
+        return ProxyResponse.streaming(served.status(), served.headers(), served.stream().map(frame -> {
+            if (ChatFrames.isSwitchboardError(frame)) {
+                return ResponsesStream.errorEvent(ChatFrames.read(frame).json().path("error"), next.get());
+            }
+            long sequence = sequenceNumber(frame);
+            if (sequence >= 0) {
+                next.set(sequence + 1);
+            }
+            return frame;
+        }));
+    }
+
+    /** The data of one event's frame as JSON, or null. */
+    public static JsonNode eventData(Buffer frame) {
+        ChatFrames.Frame read = ChatFrames.read(frame);
+        return read.json();
+    }
+
+    /** The {@code sequence_number} of a Responses event's frame, or -1. */
+    private static long sequenceNumber(Buffer frame) {
+        String text = frame.toString(StandardCharsets.UTF_8);
+        int at = text.lastIndexOf("\"sequence_number\":");
+        if (at < 0) {
+            return -1;
+        }
+        int start = at + 18;
+        while (start < text.length() && text.charAt(start) == ' ') {
+            start++;
+        }
+        int end = start;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return end > start ? Long.parseLong(text.substring(start, end)) : -1;
     }
 
     @Override

@@ -183,6 +183,18 @@ final class ResponsesStream extends ChatStreamTranslation {
         emit("response.failed", OpenAiFormat.object().set("response", response), out);
     }
 
+    /**
+     * The {@code error} event that ends a passed-through Responses stream which broke after it started (its upstream's
+     * events carried sequence numbers up to {@code sequence - 1}).
+     */
+    static Buffer errorEvent(JsonNode error, long sequence) {
+        ObjectNode event = OpenAiFormat.object().put("type", "error")
+                .put("code", error.path("code").asText("stream_interrupted"))
+                .put("message", error.path("message").asText("the stream broke")).putNull("param")
+                .put("sequence_number", sequence);
+        return ChatFrames.event("error", event);
+    }
+
     private void emit(String type, ObjectNode data, List<Buffer> out) {
         ObjectNode event = OpenAiFormat.object().put("type", type);
         event.setAll(data);

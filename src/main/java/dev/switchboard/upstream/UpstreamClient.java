@@ -110,6 +110,19 @@ public final class UpstreamClient implements AutoCloseable {
                 .onCancellation().invoke(request::reset));
     }
 
+    /**
+     * A bodyless {@code GET} or {@code DELETE} (or a {@code POST} with no body) of {@code path} below the base URL, with
+     * the provider's headers; the whole answer is the item, error statuses included.
+     */
+    public Uni<UpstreamResponse> exchange(io.vertx.core.http.HttpMethod method, String path) {
+        RequestOptions options = new RequestOptions(probe).setMethod(method).setURI(basePath + path)
+                .setIdleTimeout(spec.firstTokenTimeout().toMillis());
+        return http.request(options).onItem().transformToUni(request -> request.send()
+                .onItem().transformToUni(response -> response.body().map(b -> new UpstreamResponse(
+                        response.statusCode(), response.getHeader("Content-Type"), b.getBytes(),
+                        response.getHeader("Retry-After"), null))));
+    }
+
     /** {@code GET} of a path below the API root, with the provider's headers; the item is the status. */
     public Uni<Integer> get(String path) {
         RequestOptions options = new RequestOptions(probe).setURI(basePath + (path.startsWith("/") ? path.substring(1) : path))

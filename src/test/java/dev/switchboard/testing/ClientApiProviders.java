@@ -1,7 +1,9 @@
 package dev.switchboard.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -28,6 +30,9 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
 
     public static final String OPENAI_KEY = "sk-openai-upstream-key";
     public static final String ANTHROPIC_KEY = "sk-ant-upstream-key";
+
+    /** The id of {@code fixtures/openai/response.json}, which the Responses-capable fake keeps. */
+    public static final String RESPONSE_ID = "resp_67ccd3a9da748190baa7f1570fe91ac604becb25c45c1d41";
 
     public static WireMockServer openai;
     public static WireMockServer anthropic;
@@ -58,6 +63,7 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
                       claude: { type: anthropic, base-url: "http://127.0.0.1:%d", api-key-file: %s }
                       google: { type: gemini, base-url: "http://127.0.0.1:%d", api-key-file: %s }
                       failing: { type: openai, base-url: "http://127.0.0.1:%d/v1" }
+                      responses: { type: openai, base-url: "http://127.0.0.1:%d/v1", api-key-file: %s, responses-api: true }
                       mock: { type: mock }
                     routes:
                       openai: { targets: [ { provider: chat-only, model: gpt-4o-mini } ] }
@@ -69,8 +75,15 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
                           - { provider: failing, model: unavailable }
                           - { provider: claude, model: claude-3-5-haiku-20241022 }
                       cut: { targets: [ { provider: failing, model: cut } ] }
+                      native-responses: { targets: [ { provider: responses, model: gpt-4.1 } ] }
+                      native-responses-cut: { targets: [ { provider: responses, model: cut } ] }
+                      native-failover:
+                        targets:
+                          - { provider: failing, model: unavailable }
+                          - { provider: responses, model: gpt-4.1 }
+                      claude-cut: { targets: [ { provider: claude, model: claude-cut } ] }
                     """.formatted(openai.port(), openaiKey, anthropic.port(), anthropicKey, gemini.port(), geminiKey,
-                    failing.port());
+                    failing.port(), openai.port(), openaiKey);
             Path policyFile = Files.writeString(dir.resolve("policy.yaml"), policy);
             return Map.of("switchboard.policy", policyFile.toString());
         } catch (Exception e) {
@@ -103,6 +116,24 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
                 "$[?(@.stream == true)]")).withRequestBody(matchingJsonPath("$.tools"))
                 .willReturn(sse("openai/chat-completion-stream-tool-call.sse")));
 
+        String responses = "/v1/responses";
+        openai.stubFor(post(urlEqualTo(responses)).atPriority(9).willReturn(okJson(Fixtures.text(
+                "openai/response.json"))));
+        openai.stubFor(post(urlEqualTo(responses)).atPriority(3).withRequestBody(matchingJsonPath(
+                "$[?(@.stream == true)]")).willReturn(sse("openai/response-stream.sse")));
+        openai.stubFor(post(urlEqualTo(responses)).atPriority(1).withRequestBody(matchingJsonPath(
+                "$[?(@.stream == true)]")).withRequestBody(matchingJsonPath("$.model", equalTo("cut")))
+                .willReturn(sse("openai/response-stream-cut.sse")));
+        openai.stubFor(post(urlEqualTo(responses)).atPriority(5).withRequestBody(matchingJsonPath("$.tools"))
+                .willReturn(okJson(Fixtures.text("openai/response-function-call.json"))));
+        openai.stubFor(post(urlEqualTo(responses)).atPriority(2).withRequestBody(matchingJsonPath(
+                "$[?(@.stream == true)]")).withRequestBody(matchingJsonPath("$.tools"))
+                .willReturn(sse("openai/response-stream-function-call.sse")));
+        String stored = "/v1/responses/" + RESPONSE_ID;
+        openai.stubFor(get(urlEqualTo(stored)).willReturn(okJson(Fixtures.text("openai/response.json"))));
+        openai.stubFor(delete(urlEqualTo(stored)).willReturn(okJson("{\"id\":\"" + RESPONSE_ID
+                + "\",\"object\":\"response\",\"deleted\":true}")));
+
         String messages = "/v1/messages";
         anthropic.stubFor(post(urlEqualTo(messages)).atPriority(9)
                 .willReturn(okJson(Fixtures.text("anthropic/message.json"))));
@@ -110,6 +141,9 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
                 .willReturn(okJson(Fixtures.text("anthropic/message-tool-use.json"))));
         anthropic.stubFor(post(urlEqualTo(messages)).atPriority(3).withRequestBody(matchingJsonPath(
                 "$[?(@.stream == true)]")).willReturn(sse("anthropic/message-stream.sse")));
+        anthropic.stubFor(post(urlEqualTo(messages)).atPriority(2).withRequestBody(matchingJsonPath(
+                "$[?(@.stream == true)]")).withRequestBody(matchingJsonPath("$.model", equalTo("claude-cut")))
+                .willReturn(sse("anthropic/message-stream-cut.sse")));
         anthropic.stubFor(post(urlEqualTo(messages)).atPriority(1).withRequestBody(matchingJsonPath(
                 "$[?(@.stream == true)]")).withRequestBody(matchingJsonPath("$.tools"))
                 .willReturn(sse("anthropic/message-stream-tool-use.sse")));

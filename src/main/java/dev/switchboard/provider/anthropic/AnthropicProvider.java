@@ -9,7 +9,9 @@ import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.UpstreamReplies;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.Endpoint;
+import dev.switchboard.schema.MalformedBodyException;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiFormat;
 import dev.switchboard.schema.openai.OpenAiRequests;
@@ -47,6 +49,9 @@ public final class AnthropicProvider implements Provider {
         if (attempt.endpoint() != Endpoint.CHAT) {
             return UpstreamReplies.unsupported(spec, "serves only /v1/chat/completions.");
         }
+        if (attempt.asks(Dialect.ANTHROPIC)) {
+            return passThrough(attempt);
+        }
         JsonNode chat = attempt.request().tree();
         byte[] body = OpenAiFormat.bytes(AnthropicChat.request(chat, attempt.model(), attempt.maxTokens(),
                 attempt.stream()));
@@ -60,6 +65,36 @@ public final class AnthropicProvider implements Provider {
             AnthropicStream translator = new AnthropicStream(created, includeUsage, usage);
             return events.onItem().transformToIterable(translator::translate);
         }, AnthropicProvider::error);
+    }
+
+    /**
+     * A caller of Switchboard's {@code /v1/messages}: its own body goes to {@code /v1/messages} with the model
+     * replaced, and the answer (stream event by event) comes back unchanged; the events are read for usage and checked
+     * to be whole JSON on the way, by the same translator a chat caller's stream goes through.
+     */
+    private Uni<Reply> passThrough(Attempt attempt) {
+        byte[] body = attempt.passthrough().bodyFor(attempt.model());
+        if (!attempt.passthrough().body().stream()) {
+            return UpstreamReplies.json(spec, client.call(MESSAGES, body), response -> {
+                JsonNode message = OpenAiFormat.readAnswer(response.body());
+                if (!message.path("content").isArray()) {
+                    throw new MalformedBodyException("the answer has no 'content' array");
+                }
+                return new Reply.Complete(response.status(), CONTENT_TYPE, response.body(), null,
+                        AnthropicChat.usage(message.path("usage")), Dialect.ANTHROPIC);
+            }, AnthropicProvider::nativeError);
+        }
+        long created = clock.instant().getEpochSecond();
+        return UpstreamReplies.stream(spec, client.stream(MESSAGES, body), Dialect.ANTHROPIC, (events, usage) -> {
+            AnthropicStream reader = new AnthropicStream(created, false, usage);
+            return events.onItem().invoke(event -> reader.translate(event));
+        }, AnthropicProvider::nativeError);
+    }
+
+    /** An error for a caller of {@code /v1/messages}: Anthropic's own body, unchanged. */
+    private static Reply nativeError(UpstreamResponse response) {
+        return new Reply.Complete(response.status(), CONTENT_TYPE, response.body(), response.retryAfter(), null,
+                Dialect.ANTHROPIC);
     }
 
     private static Reply answer(UpstreamResponse response, long created) {

@@ -6,6 +6,7 @@ import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.StreamUsage;
 import dev.switchboard.provider.UpstreamReplies;
+import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiUsage;
@@ -13,6 +14,7 @@ import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * An OpenAI-compatible provider: the caller's body goes upstream with only {@code model} replaced, and the answer
@@ -21,6 +23,8 @@ import io.smallrye.mutiny.Uni;
  * Thread-safe.
  */
 public final class OpenAiProvider implements Provider {
+
+    private static final String RESPONSES = "responses";
 
     private final ProviderSpec spec;
     private final UpstreamClient client;
@@ -37,12 +41,49 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public Uni<Reply> send(Attempt attempt) {
+        if (attempt.asks(Dialect.RESPONSES) && spec.responsesApi()) {
+            return responses(attempt);
+        }
         byte[] body = attempt.bodyForUpstream();
         String path = attempt.endpoint().path();
         return attempt.stream()
                 ? UpstreamReplies.stream(spec, client.stream(path, body), OpenAiProvider::checked, OpenAiProvider::error)
                 : UpstreamReplies.json(spec, client.call(path, body),
                         response -> answer(response, attempt.endpoint().answerField()), OpenAiProvider::error);
+    }
+
+    /**
+     * A caller of Switchboard's {@code /v1/responses}, to an API that serves it: the caller's own body goes to
+     * {@code responses} with the model replaced, and the answer (typed events for a stream) comes back unchanged, each
+     * body and event checked to be whole JSON and read for its usage.
+     */
+    private Uni<Reply> responses(Attempt attempt) {
+        byte[] body = attempt.passthrough().bodyFor(attempt.model());
+        if (!attempt.passthrough().body().stream()) {
+            return UpstreamReplies.json(spec, client.call(RESPONSES, body), response -> new Reply.Complete(
+                    response.status(), response.contentType(), response.body(), response.retryAfter(),
+                    OpenAiUsage.scan(response.body(), Dialect.RESPONSES.answerField()), Dialect.RESPONSES),
+                    OpenAiProvider::nativeError);
+        }
+        return UpstreamReplies.stream(spec, client.stream(RESPONSES, body), Dialect.RESPONSES,
+                (events, usage) -> events.onItem().invoke(event -> {
+                    if (event.isComment()) {
+                        return;
+                    }
+                    usage.event();
+                    OpenAiUsage.scan(event.data()); // whole JSON, or the stream fails as malformed
+                    if ("response.completed".equals(event.name()) || "response.incomplete".equals(event.name())) {
+                        Usage reported = OpenAiUsage.scanNested(event.data(), "response");
+                        if (reported != null) {
+                            usage.report(reported);
+                        }
+                    }
+                }), OpenAiProvider::nativeError);
+    }
+
+    private static Reply nativeError(UpstreamResponse response) {
+        return new Reply.Complete(response.status(), response.contentType(), response.body(), response.retryAfter(),
+                null, Dialect.RESPONSES);
     }
 
     /** A 2xx answer: whole JSON with the operation's answer array ({@code choices} or {@code data}), or malformed. */
@@ -68,6 +109,15 @@ public final class OpenAiProvider implements Provider {
                 usage.report(reported);
             }
         });
+    }
+
+    @Override
+    public Uni<Reply> stored(HttpMethod method, String path) {
+        if (!spec.responsesApi()) {
+            return Provider.super.stored(method, path);
+        }
+        return UpstreamReplies.json(spec, client.exchange(method, path), OpenAiProvider::nativeError,
+                OpenAiProvider::nativeError);
     }
 
     @Override

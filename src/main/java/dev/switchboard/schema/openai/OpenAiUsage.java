@@ -54,6 +54,44 @@ public final class OpenAiUsage {
         }
     }
 
+    /**
+     * The {@code usage} of the object under the top-level field {@code field} of an event's data (a Responses stream's
+     * {@code response.completed} carries it in {@code response}), or null.
+     *
+     * @throws MalformedBodyException when the data is not one whole JSON object
+     */
+    public static Usage scanNested(String json, String field) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedBodyException("the body is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_OBJECT && field.equals(name)) {
+                    return usageOf(parser);
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            throw new MalformedBodyException("the body is not valid JSON");
+        }
+    }
+
+    /** The {@code usage} among the fields of the object the parser stands on (its START_OBJECT), or null. */
+    private static Usage usageOf(JsonParser parser) throws IOException {
+        Usage usage = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_OBJECT && "usage".equals(field)) {
+                usage = usage(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return usage;
+    }
+
     private static Usage scan(JsonParser parser, String required) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new MalformedBodyException("the body is not a JSON object");
@@ -91,13 +129,17 @@ public final class OpenAiUsage {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
-            if ("prompt_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+            // chat completions' names, and the Responses API's (input_tokens, output_tokens and their details)
+            if (("prompt_tokens".equals(name) || "input_tokens".equals(name)) && token == JsonToken.VALUE_NUMBER_INT) {
                 prompt = parser.getLongValue();
-            } else if ("completion_tokens".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+            } else if (("completion_tokens".equals(name) || "output_tokens".equals(name))
+                    && token == JsonToken.VALUE_NUMBER_INT) {
                 completion = parser.getLongValue();
-            } else if ("prompt_tokens_details".equals(name) && token == JsonToken.START_OBJECT) {
+            } else if (("prompt_tokens_details".equals(name) || "input_tokens_details".equals(name))
+                    && token == JsonToken.START_OBJECT) {
                 cached = detail(parser, "cached_tokens");
-            } else if ("completion_tokens_details".equals(name) && token == JsonToken.START_OBJECT) {
+            } else if (("completion_tokens_details".equals(name) || "output_tokens_details".equals(name))
+                    && token == JsonToken.START_OBJECT) {
                 reasoning = detail(parser, "reasoning_tokens");
             } else {
                 parser.skipChildren();
