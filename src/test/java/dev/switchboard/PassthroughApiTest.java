@@ -25,6 +25,7 @@ import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
@@ -126,6 +127,20 @@ class PassthroughApiTest {
         assertThat(body.strip()).endsWith("}").contains("event: error\ndata: {\"type\":\"error\",\"error\":"
                 + "{\"type\":\"api_error\",\"message\":\"the stream from claude/claude-cut ended without its closing"
                 + " event\"}}");
+    }
+
+    @Test
+    void countsTokensAtTheRoutesAnthropicProvider() {
+        long counted = anthropic.messages().countTokens(MessageCountTokensParams.builder().model("claude")
+                .addUserMessage("Hello").build()).inputTokens();
+        long estimated = anthropic.messages().countTokens(MessageCountTokensParams.builder().model("openai")
+                .addUserMessage("Hello").build()).inputTokens();
+
+        // the provider's own count (the fake answers 14), model replaced; an openai route gets the estimate
+        assertThat(counted).isEqualTo(14);
+        assertThat(estimated).isNotEqualTo(14).isPositive();
+        ClientApiProviders.anthropic.verify(1, postRequestedFor(urlEqualTo("/v1/messages/count_tokens"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("claude-3-5-haiku-20241022"))));
     }
 
     @ParameterizedTest(name = "stream={0}")

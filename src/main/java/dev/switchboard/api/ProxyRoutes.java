@@ -156,25 +156,29 @@ public class ProxyRoutes {
         }), routed.dialect());
     }
 
-    /** {@code POST /v1/messages/count_tokens}: the prompt's estimated size, for a model the caller may use. */
+    /**
+     * {@code POST /v1/messages/count_tokens}: the prompt's size, counted by the route's Anthropic provider or
+     * estimated, for a model the caller may use.
+     */
     private void countTokens(RoutingContext context, Buffer body) {
-        JsonNode tree = OpenAiFormat.readOrNull(body == null ? null : bytesOf(body));
-        ProxyResponse answer;
+        byte[] bytes = body == null ? null : bytesOf(body);
+        JsonNode tree = OpenAiFormat.readOrNull(bytes);
+        Uni<ProxyResponse> answer;
         if (tree == null || !tree.isObject()) {
-            answer = MessagesChat.INSTANCE.error(400, "The request body is not a JSON object.", "invalid_json",
-                    Map.of());
+            answer = now(MessagesChat.INSTANCE.error(400, "The request body is not a JSON object.", "invalid_json",
+                    Map.of()));
         } else {
             try {
-                answer = router.countTokens(OpenAiFormat.bytes(MessagesChat.INSTANCE.toChat(tree)),
-                        context.request().headers()::get);
-                if (answer.status() != 200) {
-                    answer = MessagesChat.INSTANCE.fromChat(answer, tree);
-                }
+                byte[] chat = OpenAiFormat.bytes(MessagesChat.INSTANCE.toChat(tree));
+                Passthrough passthrough = new Passthrough(Dialect.ANTHROPIC, RequestBody.parse(bytes), false, null);
+                answer = router.countTokens(chat, context.request().headers()::get, passthrough)
+                        .map(counted -> counted.status() == 200 ? counted
+                                : MessagesChat.INSTANCE.fromRouted(counted, tree));
             } catch (InvalidRequestException e) {
-                answer = MessagesChat.INSTANCE.error(400, e.getMessage(), e.code(), Map.of());
+                answer = now(MessagesChat.INSTANCE.error(400, e.getMessage(), e.code(), Map.of()));
             }
         }
-        ResponseWriter.write(context.response(), now(answer));
+        ResponseWriter.write(context.response(), answer);
     }
 
     private static Uni<ProxyResponse> now(ProxyResponse response) {

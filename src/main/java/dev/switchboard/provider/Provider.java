@@ -47,6 +47,17 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
+     * The provider's own count of a request's input tokens ({@code POST /v1/messages/count_tokens} of an Anthropic
+     * body, model replaced), for providers that serve it; others answer 404 and the caller gets Switchboard's
+     * estimate.
+     */
+    default Uni<Reply> countTokens(byte[] body) {
+        return Uni.createFrom().item(Reply.Complete.of(404, "application/json", OpenAiErrors.body("Provider '"
+                + spec().name() + "' (type " + spec().type() + ") does not count tokens.", OpenAiErrors.INVALID_REQUEST,
+                "not_found"), null));
+    }
+
+    /**
      * A zero-token health probe: {@code GET} of {@code path} below the provider's API root (a model listing), never a
      * completion. The item is the HTTP status; transport problems fail the {@code Uni}.
      *

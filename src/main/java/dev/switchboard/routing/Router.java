@@ -140,27 +140,55 @@ public class Router {
     }
 
     /**
-     * {@code POST /v1/messages/count_tokens}: the estimated prompt size (about four characters per token) of a chat
-     * request, once the caller may use its model. Nothing is sent anywhere.
+     * {@code POST /v1/messages/count_tokens}, once the caller may use its model: when the first target of the route's
+     * plan is an {@code anthropic} provider, that provider's own count of the caller's body (model replaced); else,
+     * or when that provider does not answer it, the estimated prompt size of the chat translation (about four
+     * characters per token). Never a failure.
+     *
+     * @param chat the request's chat translation, for admission and the estimate
+     * @param passthrough the caller's own body
      */
-    public ProxyResponse countTokens(byte[] body, RequestHeaders headers) {
+    public Uni<ProxyResponse> countTokens(byte[] chat, RequestHeaders headers, Passthrough passthrough) {
         RequestBody request;
         try {
-            request = RequestBody.parse(body);
+            request = RequestBody.parse(chat);
         } catch (InvalidRequestException e) {
-            return ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of());
+            return now(ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of()));
         }
         ActivePolicy policy = policies.current().orElse(null);
         if (policy == null) {
-            return notLoaded();
+            return now(notLoaded());
         }
         Decision decision = new Admission(policy.table()).admit(request, headers);
         if (decision instanceof Decision.Refused refused) {
-            return refusal(refused);
+            return now(refusal(refused));
         }
-        return ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
+        Decision.Admitted admitted = (Decision.Admitted) decision;
+        ProxyResponse estimate = ProxyResponse.json(200, Map.of("Content-Type", List.of("application/json")),
                 ("{\"input_tokens\":" + request.estimatedPromptTokens() + "}").getBytes(
                         java.nio.charset.StandardCharsets.UTF_8));
+        List<Target> plan = policy.runtime(admitted.route()).plan(admitted.candidates(), admitted.traits(),
+                admitted.session());
+        if (plan.isEmpty() || !Provider.serves(policy.state(plan.get(0).provider()).spec(), passthrough.dialect())) {
+            return now(estimate);
+        }
+        Target target = plan.get(0);
+        return policy.provider(target.provider()).countTokens(passthrough.bodyFor(target.model()))
+                .map(reply -> {
+                    Reply.Complete counted = (Reply.Complete) reply;
+                    if (counted.status() != 200) {
+                        LOGGER.debugf("count_tokens: provider '%s' answered %d; answering the estimate",
+                                target.provider(), counted.status());
+                        return estimate;
+                    }
+                    return ProxyResponse.json(200, ResponseHeaders.json(target, 1, counted.contentType()),
+                            counted.body()).in(counted.dialect());
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    LOGGER.debugf("count_tokens: provider '%s' failed (%s); answering the estimate",
+                            target.provider(), failure.toString());
+                    return estimate;
+                });
     }
 
     /** {@code GET /v1/models}: the route aliases the calling tenant may use, in policy order. */

@@ -135,6 +135,7 @@ public class ClientApiProviders implements QuarkusTestResourceLifecycleManager {
                 + "\",\"object\":\"response\",\"deleted\":true}")));
 
         String messages = "/v1/messages";
+        anthropic.stubFor(post(urlEqualTo(messages + "/count_tokens")).willReturn(okJson("{\"input_tokens\":14}")));
         anthropic.stubFor(post(urlEqualTo(messages)).atPriority(9)
                 .willReturn(okJson(Fixtures.text("anthropic/message.json"))));
         anthropic.stubFor(post(urlEqualTo(messages)).atPriority(5).withRequestBody(matchingJsonPath("$.tools"))

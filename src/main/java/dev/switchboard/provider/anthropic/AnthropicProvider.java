@@ -82,17 +82,25 @@ public final class AnthropicProvider implements Provider {
                 }
                 return new Reply.Complete(response.status(), CONTENT_TYPE, response.body(), null,
                         AnthropicChat.usage(message.path("usage")), Dialect.ANTHROPIC);
-            }, AnthropicProvider::nativeError);
+            }, AnthropicProvider::relayed);
         }
         long created = clock.instant().getEpochSecond();
         return UpstreamReplies.stream(spec, client.stream(MESSAGES, body), Dialect.ANTHROPIC, (events, usage) -> {
             AnthropicStream reader = new AnthropicStream(created, false, usage);
             return events.onItem().invoke(event -> reader.translate(event));
-        }, AnthropicProvider::nativeError);
+        }, AnthropicProvider::relayed);
     }
 
-    /** An error for a caller of {@code /v1/messages}: Anthropic's own body, unchanged. */
-    private static Reply nativeError(UpstreamResponse response) {
+    @Override
+    public Uni<Reply> countTokens(byte[] body) {
+        return UpstreamReplies.json(spec, client.call(MESSAGES + "/count_tokens", body), response -> {
+            OpenAiFormat.readAnswer(response.body()); // whole JSON, or malformed
+            return relayed(response);
+        }, AnthropicProvider::relayed);
+    }
+
+    /** An answer for a caller of {@code /v1/messages} (an error too): Anthropic's own body, unchanged. */
+    private static Reply relayed(UpstreamResponse response) {
         return new Reply.Complete(response.status(), CONTENT_TYPE, response.body(), response.retryAfter(), null,
                 Dialect.ANTHROPIC);
     }

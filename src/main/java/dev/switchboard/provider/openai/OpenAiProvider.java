@@ -63,7 +63,7 @@ public final class OpenAiProvider implements Provider {
             return UpstreamReplies.json(spec, client.call(RESPONSES, body), response -> new Reply.Complete(
                     response.status(), response.contentType(), response.body(), response.retryAfter(),
                     OpenAiUsage.scan(response.body(), Dialect.RESPONSES.answerField()), Dialect.RESPONSES),
-                    OpenAiProvider::nativeError);
+                    OpenAiProvider::relayed);
         }
         return UpstreamReplies.stream(spec, client.stream(RESPONSES, body), Dialect.RESPONSES,
                 (events, usage) -> events.onItem().invoke(event -> {
@@ -78,10 +78,10 @@ public final class OpenAiProvider implements Provider {
                             usage.report(reported);
                         }
                     }
-                }), OpenAiProvider::nativeError);
+                }), OpenAiProvider::relayed);
     }
 
-    private static Reply nativeError(UpstreamResponse response) {
+    private static Reply relayed(UpstreamResponse response) {
         return new Reply.Complete(response.status(), response.contentType(), response.body(), response.retryAfter(),
                 null, Dialect.RESPONSES);
     }
@@ -116,8 +116,8 @@ public final class OpenAiProvider implements Provider {
         if (!spec.responsesApi()) {
             return Provider.super.stored(method, path);
         }
-        return UpstreamReplies.json(spec, client.exchange(method, path), OpenAiProvider::nativeError,
-                OpenAiProvider::nativeError);
+        return UpstreamReplies.json(spec, client.exchange(method, path), OpenAiProvider::relayed,
+                OpenAiProvider::relayed);
     }
 
     @Override
