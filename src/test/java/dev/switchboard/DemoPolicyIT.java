@@ -76,7 +76,7 @@ class DemoPolicyIT {
         assertThat(metrics.sum("switchboard_routing_requests_total", "route=\"smart\"")).isGreaterThanOrEqualTo(3);
         assertThat(metrics.sum("switchboard_provider_attempts_total", "provider=\"mock-steady\"",
                 "model=\"mock-smart\"", "outcome=\"success\"")).isGreaterThanOrEqualTo(3);
-        assertThat(metrics.sum("gen_ai_client_token_usage_count", "gen_ai_provider_name=\"mock-steady\"",
+        assertThat(metrics.sum("gen_ai_client_token_usage_count", "switchboard_provider=\"mock-steady\"",
                 "gen_ai_token_type=\"output\"")).isGreaterThanOrEqualTo(3);
         assertThat(metrics.sum("switchboard_policy_reloads_total", "result=\"success\"")).isEqualTo(1);
         assertThat(metrics.sum("switchboard_provider_breaker_state", "provider=\"mock-steady\"")).isZero();

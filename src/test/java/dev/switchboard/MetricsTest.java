@@ -11,6 +11,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.switchboard.testing.Exposition;
 import dev.switchboard.testing.FakeProviders;
@@ -24,6 +26,9 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @QuarkusTestResource(FakeProviders.class)
 class MetricsTest {
+
+    /** The model {@code fixtures/openai/chat-completion.json} says answered. */
+    private static final String RESPONSE_MODEL = "gpt-4o-mini-2024-07-18";
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -48,6 +53,27 @@ class MetricsTest {
     private static void chat(String route) {
         given().contentType(ContentType.JSON).body("{\"model\":\"" + route + "\",\"messages\":[]}")
                 .post("/v1/chat/completions").then().statusCode(200);
+    }
+
+    @ParameterizedTest(name = "Accept: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "*/*|text/plain; version=0.0.4; charset=utf-8", // curl's default: what promtool reads
+            "text/plain|text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0|application/openmetrics-text; version=1.0.0; charset=utf-8",
+            "application/openmetrics-text|application/openmetrics-text; version=1.0.0; charset=utf-8",
+            // what Prometheus itself sends
+            "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+                    + "|application/openmetrics-text; version=1.0.0; charset=utf-8" })
+    void answersEveryClientInAFormatItReads(String accept, String contentType) {
+        String body = given().header("Accept", accept).get(metrics).then().statusCode(200)
+                .header("Content-Type", contentType).extract().asString();
+
+        if (contentType.startsWith("text/plain")) {
+            Exposition.parse(body); // the strict text-format reader
+            assertThat(body).doesNotContain("# EOF");
+        } else {
+            assertThat(body.strip()).endsWith("# EOF");
+        }
     }
 
     @Test
@@ -93,13 +119,35 @@ class MetricsTest {
                 .isEqualTo(3);
         assertThat(after.has("switchboard_provider_request_duration_seconds_bucket", primary, "le=\"+Inf\"")).isTrue();
         // the fixture's usage: 19 prompt and 10 completion tokens per answer
-        String genAi = "gen_ai_provider_name=\"primary\"";
-        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", genAi, "gen_ai_token_type=\"input\""))
+        // the GenAI conventions' attributes: the provider type's well-known name beside the policy's key, the
+        // operation, the host, the model the answer names, and error.type only on failures (empty is absent)
+        String genAi = "switchboard_provider=\"primary\"";
+        assertThat(delta(before, after, "gen_ai_client_token_usage_sum", genAi, "gen_ai_provider_name=\"openai\"",
+                "gen_ai_operation_name=\"chat\"", "server_address=\"127.0.0.1\"", "gen_ai_token_type=\"input\""))
                 .isEqualTo(57);
         assertThat(delta(before, after, "gen_ai_client_token_usage_sum", genAi, "gen_ai_token_type=\"output\""))
                 .isEqualTo(30);
         assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count", genAi,
-                "gen_ai_request_model=\"gpt-4o-mini\"")).isEqualTo(3);
+                "gen_ai_provider_name=\"openai\"", "gen_ai_request_model=\"gpt-4o-mini\"",
+                "gen_ai_response_model=\"" + RESPONSE_MODEL + "\"", "error_type=\"\"")).isEqualTo(3);
+    }
+
+    @Test
+    void timesTheFirstChunkOfAStreamAndItsWholeDurationToTheLastEvent() {
+        Exposition before = scrape();
+
+        given().contentType(ContentType.JSON).body("{\"model\":\"chat\",\"stream\":true,\"messages\":[]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+
+        Exposition after = scrape();
+        assertThat(delta(before, after, "gen_ai_client_operation_time_to_first_chunk_seconds_count",
+                "switchboard_provider=\"primary\"", "gen_ai_provider_name=\"openai\"",
+                "gen_ai_operation_name=\"chat\"")).isEqualTo(1);
+        assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count",
+                "switchboard_provider=\"primary\"", "error_type=\"\"")).isEqualTo(1);
+        // a stream is not a non-streaming attempt
+        assertThat(delta(before, after, "switchboard_provider_request_duration_seconds_count",
+                "provider=\"primary\"")).isZero();
     }
 
     @Test
@@ -115,7 +163,7 @@ class MetricsTest {
         assertThat(delta(before, after, "switchboard_provider_attempts_total", "provider=\"primary\"",
                 "outcome=\"5xx\"")).isEqualTo(1);
         assertThat(delta(before, after, "gen_ai_client_operation_duration_seconds_count",
-                "gen_ai_provider_name=\"primary\"", "error_type=\"5xx\"")).isEqualTo(1);
+                "switchboard_provider=\"primary\"", "error_type=\"5xx\"")).isEqualTo(1);
     }
 
     @Test

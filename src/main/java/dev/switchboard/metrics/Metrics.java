@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 
@@ -50,6 +51,7 @@ public class Metrics {
     public static final String POLICY_FILE_READABLE = "switchboard.policy.file.readable";
     public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
     public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
+    public static final String GEN_AI_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 
     /** The model tag of requests that pin a provider with a caller-chosen model. */
     public static final String PINNED = "(pinned)";
@@ -126,8 +128,10 @@ public class Metrics {
      * @param outcome success, 4xx, 429, 5xx, timeout, connect, broken or malformed
      * @param duration the whole attempt: to the answer, or for a stream to its last event
      * @param streamed whether it was a stream that started (its time to first token was recorded apart)
+     * @param responseModel the model the provider said answered, or null when it did not say
      */
-    public void attempt(String provider, String model, String outcome, Duration duration, boolean streamed) {
+    public void attempt(String provider, String model, String outcome, Duration duration, boolean streamed,
+            GenAi genAi, String responseModel) {
         counter(new Key(PROVIDER_ATTEMPTS, provider, model, outcome, null),
                 k -> Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
                         .tags("provider", provider, "model", model, "outcome", outcome))
@@ -138,38 +142,49 @@ public class Metrics {
                             .tags("provider", provider, "model", model).serviceLevelObjectives(DURATION_BUCKETS))
                     .record(duration);
         }
-        // Prometheus needs one set of label names per metric, so successes carry error.type="none"
-        String error = "success".equals(outcome) || "4xx".equals(outcome) ? "none" : outcome;
-        timer(new Key(GEN_AI_OPERATION_DURATION, provider, model, error, null),
+        // error.type only on failures: Prometheus needs one set of label names per metric, and an empty value is an
+        // absent label there; a 4xx answer is the provider's answer, not a failure of the operation
+        String error = "success".equals(outcome) || "4xx".equals(outcome) ? "" : outcome;
+        String answered = responseModel == null ? "" : responseModel;
+        timer(new Key(GEN_AI_OPERATION_DURATION, genAi, model, error, answered),
                 k -> Timer.builder(GEN_AI_OPERATION_DURATION).description("GenAI operation duration")
-                        .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.operation.name",
-                                "chat", "error.type", error)
+                        .tags(genAiTags(genAi, model)).tags("gen_ai.response.model", answered, "error.type", error)
                         .serviceLevelObjectives(DURATION_BUCKETS))
                 .record(duration);
     }
 
+    /** The conventions' attributes of every GenAI meter, with the request model as tagged ({@code (pinned)}). */
+    private static Tags genAiTags(GenAi genAi, String model) {
+        return Tags.of("gen_ai.operation.name", genAi.operation(), "gen_ai.provider.name", genAi.system(),
+                "switchboard.provider", genAi.provider(), "gen_ai.request.model", model, "server.address",
+                genAi.serverAddress());
+    }
+
     /** A stream's first event arrived after {@code duration}. */
-    public void firstToken(String provider, String model, Duration duration) {
+    public void firstToken(String provider, String model, Duration duration, GenAi genAi) {
         timer(new Key(PROVIDER_TTFT, provider, model, null, null),
                 k -> Timer.builder(PROVIDER_TTFT).description("Time to first token of streams")
                         .tags("provider", provider, "model", model).serviceLevelObjectives(FIRST_TOKEN_BUCKETS))
                 .record(duration);
+        timer(new Key(GEN_AI_TIME_TO_FIRST_CHUNK, genAi, model, null, null),
+                k -> Timer.builder(GEN_AI_TIME_TO_FIRST_CHUNK).description("Time to the first chunk of a stream")
+                        .tags(genAiTags(genAi, model)).serviceLevelObjectives(DURATION_BUCKETS))
+                .record(duration);
     }
 
     /** Tokens of one answer. */
-    public void tokens(String provider, String model, long input, long output) {
-        summary(provider, model, "input").record((double) input);
-        summary(provider, model, "output").record((double) output);
+    public void tokens(String model, GenAi genAi, long input, long output) {
+        summary(genAi, model, "input").record((double) input);
+        summary(genAi, model, "output").record((double) output);
     }
 
-    private DistributionSummary summary(String provider, String model, String type) {
-        Key key = new Key(GEN_AI_TOKEN_USAGE, provider, model, type, null);
+    private DistributionSummary summary(GenAi genAi, String model, String type) {
+        Key key = new Key(GEN_AI_TOKEN_USAGE, genAi, model, type, null);
         DistributionSummary summary = summaries.get(key);
         return summary != null ? summary
                 : summaries.computeIfAbsent(key, k -> DistributionSummary
                         .builder(GEN_AI_TOKEN_USAGE).description("Tokens used per request")
-                        .tags("gen_ai.provider.name", provider, "gen_ai.request.model", model, "gen_ai.token.type", type,
-                                "gen_ai.operation.name", "chat")
+                        .tags(genAiTags(genAi, model)).tags("gen_ai.token.type", type)
                         .serviceLevelObjectives(TOKEN_BUCKETS).register(registry));
     }
 
@@ -222,8 +237,8 @@ public class Metrics {
                 .baseUnit("seconds").register(registry));
     }
 
-    /** A meter's name and up to four tag values, in the order its builder gives them. */
-    private record Key(String name, String a, String b, String c, String d) {
+    /** A meter's name and up to four tag values (or their source, such as a {@link GenAi}), in builder order. */
+    private record Key(String name, Object a, String b, String c, String d) {
     }
 
     private Counter counter(Key key, Function<Key, Counter.Builder> builder) {

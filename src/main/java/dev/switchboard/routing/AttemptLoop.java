@@ -133,7 +133,7 @@ final class AttemptLoop {
         Provider provider = policy.provider(target.provider());
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
-                modelTag(target));
+                modelTag(target), endpoint);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             scope.start();
             return provider.send(attempt);
@@ -164,6 +164,7 @@ final class AttemptLoop {
                     if (outcome.failsOver()) {
                         return failOver(target, scope, outcome);
                     }
+                    scope.answeredBy(complete.usage());
                     scope.settle(outcome);
                     return Uni.createFrom().item(answered(target, scope, complete));
                 }).onCancellation().invoke(() -> scope.settle(Outcome.Abandoned.CALLER_GONE));
@@ -189,6 +190,7 @@ final class AttemptLoop {
         return ProxyResponse.streaming(200, ResponseHeaders.stream(target, attempts),
                 StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
                         outcome -> {
+                            scope.answeredBy(stream.usage().reported());
                             scope.settle(outcome);
                             Usage used = stream.usage().reported();
                             scope.account(used != null ? used

@@ -1,15 +1,19 @@
 package dev.switchboard.routing;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.switchboard.metrics.GenAi;
 import dev.switchboard.metrics.Metrics;
+import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.Target;
 import dev.switchboard.resilience.Outcome;
 import dev.switchboard.resilience.ProviderGuard;
 import dev.switchboard.resilience.ProviderHealth;
 import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.strategy.TargetStats;
 import dev.switchboard.usage.UsageLedger;
@@ -30,13 +34,16 @@ final class AttemptScope {
     private final Metrics metrics;
     private final UsageLedger usage;
     private final String modelTag;
+    private final GenAi genAi;
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** The model the provider said answered, once known. */
+    private volatile String responseModel;
     private volatile long started;
     /** Nanoseconds to a stream's first event, or -1 while none arrived. */
     private volatile long firstEvent = -1;
 
     AttemptScope(Target target, ProviderState state, ProviderGuard.Permit permit, TargetStats stats, Metrics metrics,
-            UsageLedger usage, String modelTag) {
+            UsageLedger usage, String modelTag, Endpoint endpoint) {
         this.target = target;
         this.state = state;
         this.permit = permit;
@@ -44,6 +51,24 @@ final class AttemptScope {
         this.metrics = metrics;
         this.usage = usage;
         this.modelTag = modelTag;
+        this.genAi = genAi(endpoint, state.spec(), modelTag);
+    }
+
+    private static GenAi genAi(Endpoint endpoint, ProviderSpec spec, String modelTag) {
+        String operation = switch (endpoint) {
+            case CHAT -> "chat";
+            case COMPLETIONS -> "text_completion";
+            case EMBEDDINGS -> "embeddings";
+        };
+        String host = spec.baseUrl() == null ? "localhost" : URI.create(spec.baseUrl()).getHost();
+        return new GenAi(operation, GenAi.system(spec.type()), spec.name(), modelTag, host == null ? "" : host);
+    }
+
+    /** The provider said which model answered (it may name a dated version of the one asked for). */
+    void answeredBy(Usage reported) {
+        if (reported != null && reported.model() != null) {
+            responseModel = reported.model();
+        }
     }
 
     /**
@@ -60,7 +85,7 @@ final class AttemptScope {
         long elapsed = System.nanoTime() - started;
         firstEvent = elapsed;
         stats.firstToken(elapsed);
-        metrics.firstToken(target.provider(), modelTag, Duration.ofNanos(elapsed));
+        metrics.firstToken(target.provider(), modelTag, Duration.ofNanos(elapsed), genAi);
     }
 
     /** Settles the attempt with {@code outcome}; only the first call counts. */
@@ -78,7 +103,8 @@ final class AttemptScope {
         boolean streamed = firstEvent >= 0;
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();
-            metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed);
+            metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
+                    responseModel);
             return;
         }
         boolean success = outcome instanceof Outcome.Answered;
@@ -92,12 +118,13 @@ final class AttemptScope {
         } else {
             health.failed(outcome.describe());
         }
-        metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed);
+        metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
+                responseModel);
     }
 
     /** Counts the answer's tokens and cost; returns the cost in USD, or null when the target has no price. */
     BigDecimal account(Usage used) {
-        metrics.tokens(target.provider(), modelTag, used.promptTokens(), used.completionTokens());
+        metrics.tokens(modelTag, genAi, used.promptTokens(), used.completionTokens());
         return usage.record(target, used);
     }
 }

@@ -8,9 +8,19 @@ package dev.switchboard.schema;
  * @param cachedTokens input tokens served from the provider's prompt cache, or 0 when not reported
  * @param reasoningTokens output tokens spent on reasoning, or 0 when not reported
  * @param estimated true when the provider reported nothing and these are Switchboard's estimate
+ * @param model the model the provider said answered, or null
  */
 public record Usage(long promptTokens, long completionTokens, long cachedTokens, long reasoningTokens,
-        boolean estimated) {
+        boolean estimated, String model) {
+
+    public Usage(long promptTokens, long completionTokens, long cachedTokens, long reasoningTokens, boolean estimated) {
+        this(promptTokens, completionTokens, cachedTokens, reasoningTokens, estimated, null);
+    }
+
+    /** These counts, reported by {@code model}. */
+    public Usage answeredBy(String answeringModel) {
+        return new Usage(promptTokens, completionTokens, cachedTokens, reasoningTokens, estimated, answeringModel);
+    }
 
     /** Reported counts without cache or reasoning detail. */
     public static Usage of(long promptTokens, long completionTokens) {

@@ -81,7 +81,8 @@ public final class AnthropicProvider implements Provider {
                     throw new MalformedBodyException("the answer has no 'content' array");
                 }
                 return new Reply.Complete(response.status(), CONTENT_TYPE, response.body(), null,
-                        AnthropicChat.usage(message.path("usage")), Dialect.ANTHROPIC);
+                        AnthropicChat.usage(message.path("usage")).answeredBy(message.path("model").asText(null)),
+                        Dialect.ANTHROPIC);
             }, AnthropicProvider::relayed);
         }
         long created = clock.instant().getEpochSecond();
@@ -107,7 +108,7 @@ public final class AnthropicProvider implements Provider {
 
     private static Reply answer(UpstreamResponse response, long created) {
         JsonNode message = OpenAiFormat.readAnswer(response.body());
-        Usage usage = AnthropicChat.usage(message.path("usage"));
+        Usage usage = AnthropicChat.usage(message.path("usage")).answeredBy(message.path("model").asText(null));
         return new Reply.Complete(response.status(), CONTENT_TYPE,
                 OpenAiFormat.bytes(AnthropicChat.response(message, created, usage)), null, usage);
     }

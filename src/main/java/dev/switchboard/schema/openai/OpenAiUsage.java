@@ -97,12 +97,15 @@ public final class OpenAiUsage {
             throw new MalformedBodyException("the body is not a JSON object");
         }
         Usage usage = null;
+        String model = null;
         boolean found = required == null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (!found && required.equals(field)) {
+            if ("model".equals(field) && value == JsonToken.VALUE_STRING) {
+                model = parser.getText();
+            } else if (!found && required.equals(field)) {
                 found = value == JsonToken.START_ARRAY;
                 parser.skipChildren();
             } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
@@ -117,7 +120,7 @@ public final class OpenAiUsage {
         if (!found) {
             throw new MalformedBodyException("the answer has no '" + required + "' array");
         }
-        return usage;
+        return usage != null && model != null ? usage.answeredBy(model) : usage;
     }
 
     /** Reads a {@code usage} object; the parser stands on its START_OBJECT. */
