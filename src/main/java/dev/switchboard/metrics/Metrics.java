@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Every meter Switchboard publishes, with its name and tags, following the OpenTelemetry GenAI conventions where
@@ -44,6 +45,7 @@ public class Metrics {
     public static final String PROVIDER_IN_FLIGHT = "switchboard.provider.in.flight";
     public static final String PROVIDER_BREAKER_STATE = "switchboard.provider.breaker.state";
     public static final String COST = "switchboard.cost.usd";
+    public static final String ROUTE_COST = "switchboard.route.cost.usd";
     public static final String REQUESTS_SHED = "switchboard.requests.shed";
     public static final String REQUESTS_IN_FLIGHT = "switchboard.requests.in.flight";
     public static final String POLICY_RELOADS = "switchboard.policy.reloads";
@@ -83,6 +85,17 @@ public class Metrics {
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Both reload results exist from the start, at 0: a counter born at 1 by its first increment never shows in
+     * {@code increase()}, so a first failed reload would go unseen on a dashboard or in an alert.
+     */
+    void registerAtZero(@Observes StartupEvent event) {
+        for (String result : List.of("success", "failure")) {
+            Counter.builder(POLICY_RELOADS).description("Policy loads by result").tag("result", result)
+                    .register(registry);
+        }
     }
 
     public void request(String route) {
@@ -186,6 +199,13 @@ public class Metrics {
                         .builder(GEN_AI_TOKEN_USAGE).description("Tokens used per request")
                         .tags(genAiTags(genAi, model)).tags("gen_ai.token.type", type)
                         .serviceLevelObjectives(TOKEN_BUCKETS).register(registry));
+    }
+
+    /** The cost in USD of one answer on a route (priced targets only). */
+    public void routeCost(String route, double usd) {
+        counter(new Key(ROUTE_COST, route, null, null, null),
+                k -> Counter.builder(ROUTE_COST).description("Estimated cost in USD by route").tags("route", route))
+                .increment(usd);
     }
 
     /** Publishes a cost total that the usage ledger keeps (a monotonic USD amount). */

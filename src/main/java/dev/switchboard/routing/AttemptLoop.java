@@ -133,7 +133,7 @@ final class AttemptLoop {
         Provider provider = policy.provider(target.provider());
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
-                modelTag(target), endpoint);
+                modelTag(target), endpoint, routeTag);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             scope.start();
             return provider.send(attempt);

@@ -35,6 +35,7 @@ final class AttemptScope {
     private final UsageLedger usage;
     private final String modelTag;
     private final GenAi genAi;
+    private final String routeTag;
     private final AtomicBoolean settled = new AtomicBoolean();
     /** The model the provider said answered, once known. */
     private volatile String responseModel;
@@ -43,7 +44,7 @@ final class AttemptScope {
     private volatile long firstEvent = -1;
 
     AttemptScope(Target target, ProviderState state, ProviderGuard.Permit permit, TargetStats stats, Metrics metrics,
-            UsageLedger usage, String modelTag, Endpoint endpoint) {
+            UsageLedger usage, String modelTag, Endpoint endpoint, String routeTag) {
         this.target = target;
         this.state = state;
         this.permit = permit;
@@ -52,6 +53,7 @@ final class AttemptScope {
         this.usage = usage;
         this.modelTag = modelTag;
         this.genAi = genAi(endpoint, state.spec(), modelTag);
+        this.routeTag = routeTag;
     }
 
     private static GenAi genAi(Endpoint endpoint, ProviderSpec spec, String modelTag) {
@@ -125,6 +127,10 @@ final class AttemptScope {
     /** Counts the answer's tokens and cost; returns the cost in USD, or null when the target has no price. */
     BigDecimal account(Usage used) {
         metrics.tokens(modelTag, genAi, used.promptTokens(), used.completionTokens());
-        return usage.record(target, used);
+        BigDecimal cost = usage.record(target, used);
+        if (cost != null) {
+            metrics.routeCost(routeTag, cost.doubleValue());
+        }
+        return cost;
     }
 }
