@@ -25,6 +25,7 @@ import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.usage.UsageLedger;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -51,6 +52,9 @@ final class AttemptLoop {
     private final String routeTag;
     private final Multi<String> drained;
     private final boolean[] tried;
+    private final Tracing tracing;
+    /** The request's trace context: each attempt's span is its child. */
+    private final Context trace;
     private int attempts;
     private int cursor;
     private Outcome lastOutcome;
@@ -63,7 +67,7 @@ final class AttemptLoop {
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
-            String routeTag, Multi<String> drained) {
+            String routeTag, Multi<String> drained, Tracing tracing, Context trace) {
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
@@ -77,6 +81,8 @@ final class AttemptLoop {
         this.routeTag = routeTag;
         this.drained = drained;
         this.tried = new boolean[plan.size()];
+        this.tracing = tracing;
+        this.trace = trace;
     }
 
     Uni<ProxyResponse> run() {
@@ -133,7 +139,7 @@ final class AttemptLoop {
         Provider provider = policy.provider(target.provider());
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
-                modelTag(target), endpoint, routeTag);
+                modelTag(target), endpoint, routeTag, tracing, trace, attempts);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             scope.start();
             return provider.send(attempt);

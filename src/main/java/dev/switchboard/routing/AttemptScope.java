@@ -17,6 +17,9 @@ import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.strategy.TargetStats;
 import dev.switchboard.usage.UsageLedger;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 
 /**
  * Everything one attempt touches, settled exactly once by its {@link Outcome}: the breaker permit, the target's
@@ -39,12 +42,18 @@ final class AttemptScope {
     private final AtomicBoolean settled = new AtomicBoolean();
     /** The model the provider said answered, once known. */
     private volatile String responseModel;
+    private final Tracing tracing;
+    private final Context parent;
+    private final int number;
+    /** The attempt's span, once it went out. */
+    private volatile Span span;
     private volatile long started;
     /** Nanoseconds to a stream's first event, or -1 while none arrived. */
     private volatile long firstEvent = -1;
 
     AttemptScope(Target target, ProviderState state, ProviderGuard.Permit permit, TargetStats stats, Metrics metrics,
-            UsageLedger usage, String modelTag, Endpoint endpoint, String routeTag) {
+            UsageLedger usage, String modelTag, Endpoint endpoint, String routeTag, Tracing tracing, Context parent,
+            int number) {
         this.target = target;
         this.state = state;
         this.permit = permit;
@@ -54,6 +63,9 @@ final class AttemptScope {
         this.modelTag = modelTag;
         this.genAi = genAi(endpoint, state.spec(), modelTag);
         this.routeTag = routeTag;
+        this.tracing = tracing;
+        this.parent = parent;
+        this.number = number;
     }
 
     private static GenAi genAi(Endpoint endpoint, ProviderSpec spec, String modelTag) {
@@ -71,6 +83,11 @@ final class AttemptScope {
         if (reported != null && reported.model() != null) {
             responseModel = reported.model();
         }
+        Span attempt = span;
+        if (reported != null && attempt != null) {
+            attempt.setAttribute("gen_ai.usage.input_tokens", reported.promptTokens());
+            attempt.setAttribute("gen_ai.usage.output_tokens", reported.completionTokens());
+        }
     }
 
     /**
@@ -80,6 +97,7 @@ final class AttemptScope {
     void start() {
         stats.begin();
         started = System.nanoTime();
+        span = tracing.attempt(parent, genAi, number);
     }
 
     /** A stream's first event arrived: its time to first token. The stream's verdict comes when it ends. */
@@ -96,6 +114,7 @@ final class AttemptScope {
             return;
         }
         outcome.settle(state.guard(), permit);
+        end(outcome);
         ProviderHealth health = state.health();
         health.end();
         if (started == 0) {
@@ -122,6 +141,23 @@ final class AttemptScope {
         }
         metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
                 responseModel);
+    }
+
+    /** Ends the attempt's span: the response model, and on a failure its error type and reason. */
+    private void end(Outcome outcome) {
+        Span attempt = span;
+        if (attempt == null) {
+            return;
+        }
+        if (responseModel != null) {
+            attempt.setAttribute("gen_ai.response.model", responseModel);
+        }
+        if (!(outcome instanceof Outcome.Answered answered) || answered.status() >= 400) {
+            attempt.setAttribute("error.type", outcome.tag());
+            attempt.setAttribute("switchboard.failure", outcome.describe());
+            attempt.setStatus(StatusCode.ERROR, outcome.describe());
+        }
+        attempt.end();
     }
 
     /** Counts the answer's tokens and cost; returns the cost in USD, or null when the target has no price. */

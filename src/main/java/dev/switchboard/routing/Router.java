@@ -24,6 +24,8 @@ import dev.switchboard.schema.RequestHeaders;
 import dev.switchboard.schema.openai.ModelList;
 import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.usage.UsageLedger;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 
@@ -41,12 +43,14 @@ public class Router {
     private final UsageLedger usage;
     private final Metrics metrics;
     private final Drain drain;
+    private final Tracing tracing;
 
-    public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain) {
+    public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain, Tracing tracing) {
         this.policies = policies;
         this.usage = usage;
         this.metrics = metrics;
         this.drain = drain;
+        this.tracing = tracing;
     }
 
     /**
@@ -105,9 +109,16 @@ public class Router {
                     runtime.strategyName(), admitted.tenant() != null ? ", tenant " + admitted.tenant().name() : "",
                     plan, admitted.traits().promptTokens(), admitted.traits().complex() ? "complex" : "simple");
         }
+        Context trace = Context.current();
+        Span span = Tracing.request(trace);
+        span.setAttribute("switchboard.route", routeTag);
+        if (admitted.tenant() != null) {
+            span.setAttribute("switchboard.tenant", admitted.tenant().name());
+        }
         return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
-                metrics, routeTag, drain.ended())
+                metrics, routeTag, drain.ended(), tracing, trace)
                 .run()
+                .invoke(answer -> traced(span, answer))
                 .onFailure().recoverWithItem(failure -> {
                     LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", admitted.route().name());
                     return ProxyResponse.error(500, "internal error while routing the request", OpenAiErrors.SERVER,
@@ -137,6 +148,23 @@ public class Router {
         }).onFailure().recoverWithItem(failure -> ProxyResponse.error(502, "Provider '" + provider
                 + "' could not be reached: " + FailureKind.of(failure).description() + ".",
                 OpenAiErrors.UPSTREAM, "upstream_error", Map.of()));
+    }
+
+    /** What the request span says of the answer: the provider and model that answered, the attempts, the status. */
+    private static void traced(Span span, ProxyResponse answer) {
+        List<String> provider = answer.headers().get(ResponseHeaders.PROVIDER);
+        List<String> model = answer.headers().get(ResponseHeaders.MODEL);
+        List<String> attempts = answer.headers().get(ResponseHeaders.ATTEMPTS);
+        if (provider != null && !provider.isEmpty()) {
+            span.setAttribute("switchboard.provider", provider.get(0));
+        }
+        if (model != null && !model.isEmpty()) {
+            span.setAttribute("gen_ai.request.model", model.get(0));
+        }
+        if (attempts != null && !attempts.isEmpty()) {
+            span.setAttribute("switchboard.attempts", Long.parseLong(attempts.get(0)));
+        }
+        span.setAttribute("switchboard.outcome", answer.status() < 400 ? "answered" : "error " + answer.status());
     }
 
     /**

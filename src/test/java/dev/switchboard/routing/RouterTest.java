@@ -104,7 +104,7 @@ class RouterTest {
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
                 registry, "test", false, Instant.now()), "test-hash");
         Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain());
+        router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain(), Tracing.noop());
     }
 
     private void fail(String provider) {

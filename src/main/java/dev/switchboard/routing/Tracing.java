@@ -1,0 +1,48 @@
+package dev.switchboard.routing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.metrics.GenAi;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+
+/**
+ * Switchboard's spans: one per attempt, a child of the request's span (the HTTP server's, which continues the
+ * caller's {@code traceparent}), with the OpenTelemetry GenAI attributes. With the SDK off (the default) the tracer
+ * is a no-op and a span costs nothing but the call. Prompts and completions are never recorded.
+ */
+@ApplicationScoped
+public class Tracing {
+
+    private final Tracer tracer;
+
+    public Tracing(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("dev.switchboard");
+    }
+
+    /** Tracing that records nothing, for routers made outside CDI. */
+    public static Tracing noop() {
+        return new Tracing(OpenTelemetry.noop());
+    }
+
+    /** An attempt's span, started now: {@code {operation} {model}}, as the GenAI conventions name client spans. */
+    Span attempt(Context parent, GenAi genAi, int number) {
+        return tracer.spanBuilder(genAi.operation() + " " + genAi.requestModel()).setParent(parent)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("gen_ai.operation.name", genAi.operation())
+                .setAttribute("gen_ai.provider.name", genAi.system())
+                .setAttribute("gen_ai.request.model", genAi.requestModel())
+                .setAttribute("server.address", genAi.serverAddress())
+                .setAttribute("switchboard.provider", genAi.provider())
+                .setAttribute("switchboard.attempt", number)
+                .startSpan();
+    }
+
+    /** The request's own span (the HTTP server's), or an invalid one that ignores everything. */
+    static Span request(Context context) {
+        return Span.fromContext(context);
+    }
+}
