@@ -70,6 +70,28 @@ class FailoverTest {
     }
 
     @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void tellsTheCallerWhatEachAttemptDidInTheAttemptTrail(boolean stream) throws Exception {
+        Stubs.fails(FakeProviders.primary, Stubs.error(503, "error-500.json"));
+
+        Response response = chat("chat", stream);
+
+        assertAnsweredBySecondary(response, stream, 2);
+        assertThat(response.header("x-switchboard-attempt-trail"))
+                .matches("primary;status=503;ms=\\d+, secondary;status=200;ms=\\d+");
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void namesTheErrorOfAnAttemptThatGotNoAnswerInTheTrail(boolean stream) throws Exception {
+        Response response = chat("down-first", stream);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.header("x-switchboard-attempt-trail"))
+                .matches("down;error=connect;ms=\\d+, \\w+;status=200;ms=\\d+");
+    }
+
+    @ParameterizedTest(name = "stream={0}")
     @ValueSource(booleans = { true, false })
     void answers429WithTheProvidersRetryAfterWhenNoTargetIsLeft(boolean stream) {
         Stubs.fails(FakeProviders.primary, Stubs.error(429, "error-429.json").withHeader("Retry-After", "7"));

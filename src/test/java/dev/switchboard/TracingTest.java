@@ -86,6 +86,8 @@ class TracingTest {
         assertThat(attribute(request, "switchboard.route")).isEqualTo("chat");
         assertThat(attribute(request, "switchboard.provider")).isEqualTo("secondary");
         assertThat(request.getAttributes().get(AttributeKey.longKey("switchboard.attempts"))).isEqualTo(2L);
+        assertThat(attribute(request, "switchboard.attempt_trail"))
+                .matches("primary;status=503;ms=\\d+, secondary;status=200;ms=\\d+");
 
         assertThat(attempts).hasSize(2);
         SpanData failed = attempts.get(0);

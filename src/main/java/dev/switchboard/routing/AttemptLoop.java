@@ -60,6 +60,9 @@ final class AttemptLoop {
     private Outcome lastOutcome;
     private Target lastTarget;
     private final TooLongPrompt tooLong = new TooLongPrompt();
+    private final AttemptTrail trail = new AttemptTrail();
+    /** When the current attempt went out ({@link System#nanoTime()}). */
+    private long attemptStarted;
     /** Whether a target was skipped in the current round because its provider was at its max-concurrency. */
     private boolean saturated;
     /** When the route's request-timeout runs out ({@link System#nanoTime()}), or 0 for no bound. */
@@ -135,6 +138,7 @@ final class AttemptLoop {
 
     private Uni<ProxyResponse> attempt(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
         attempts++;
+        attemptStarted = 0;
         lastTarget = target;
         Provider provider = policy.provider(target.provider());
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
@@ -142,6 +146,7 @@ final class AttemptLoop {
                 modelTag(target), endpoint, routeTag, tracing, trace, attempts);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             scope.start();
+            attemptStarted = System.nanoTime();
             return provider.send(attempt);
         });
         Duration backoff = route.backoff();
@@ -152,17 +157,23 @@ final class AttemptLoop {
                 stops().toUni().onItem().castTo(Object.class));
         return answerOrStop
                 .onItemOrFailure().transformToUni((answer, failure) -> {
+                    long elapsed = attemptStarted == 0 ? 0 : System.nanoTime() - attemptStarted;
                     if (failure != null) {
-                        return failOver(target, scope, Outcome.of(failure));
+                        Outcome outcome = Outcome.of(failure);
+                        trail.failed(target.provider(), outcome.tag(), elapsed);
+                        return failOver(target, scope, outcome);
                     }
                     if (answer instanceof StreamRelay.Stop stop) {
+                        trail.failed(target.provider(), stop.code, elapsed);
                         scope.settle(new Outcome.Abandoned(stop.reason));
                         return Uni.createFrom().item(stopped(stop));
                     }
                     if (answer instanceof Reply.Stream stream) {
+                        trail.answered(target.provider(), 200, elapsed);
                         return Uni.createFrom().item(streamed(target, scope, stream));
                     }
                     Reply.Complete complete = (Reply.Complete) answer;
+                    trail.answered(target.provider(), complete.status(), elapsed);
                     Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
                     if (outcome instanceof Outcome.TooLong) {
                         tooLong.failedOn(target, complete);
@@ -193,7 +204,8 @@ final class AttemptLoop {
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
         scope.firstEvent();
         runtime.succeeded(session, target);
-        return ProxyResponse.streaming(200, ResponseHeaders.stream(target, attempts),
+        logTrail();
+        return ProxyResponse.streaming(200, trail.on(ResponseHeaders.stream(target, attempts)),
                 StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
                         outcome -> {
                             scope.answeredBy(stream.usage().reported());
@@ -206,7 +218,8 @@ final class AttemptLoop {
     }
 
     private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
-        Map<String, List<String>> headers = ResponseHeaders.json(target, attempts, complete.contentType());
+        logTrail();
+        Map<String, List<String>> headers = trail.on(ResponseHeaders.json(target, attempts, complete.contentType()));
         if (complete.status() < 400) {
             runtime.succeeded(session, target);
             Usage used = complete.usage() != null ? complete.usage()
@@ -232,8 +245,9 @@ final class AttemptLoop {
      * out, 503 when the drain is over.
      */
     private ProxyResponse stopped(StreamRelay.Stop stop) {
-        Map<String, List<String>> headers = lastTarget != null ? ResponseHeaders.of(lastTarget, attempts)
-                : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts))));
+        logTrail();
+        Map<String, List<String>> headers = trail.on(lastTarget != null ? ResponseHeaders.of(lastTarget, attempts)
+                : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))));
         String message;
         if (stop == StreamRelay.Stop.DEADLINE) {
             message = "The request-timeout of '" + route.name() + "' (" + route.requestTimeout().toMillis()
@@ -290,7 +304,8 @@ final class AttemptLoop {
         String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
                 + lastTarget.provider() + "' (model " + lastTarget.model() + ") failed with " + lastOutcome.describe();
         LOGGER.warnf("route '%s': %s", route.name(), message);
-        Map<String, List<String>> headers = ResponseHeaders.of(lastTarget, attempts);
+        logTrail();
+        Map<String, List<String>> headers = trail.on(ResponseHeaders.of(lastTarget, attempts));
         if (lastOutcome instanceof Outcome.Throttled throttled) {
             // nowhere left to go: a 429 the caller's SDK knows how to back off from, with the provider's Retry-After
             if (throttled.retryAfter() != null && !throttled.retryAfter().isBlank()) {
@@ -301,6 +316,10 @@ final class AttemptLoop {
         boolean malformed = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.MALFORMED;
         return ProxyResponse.error(timeout ? 504 : 502, message, OpenAiErrors.UPSTREAM,
                 timeout ? "upstream_timeout" : malformed ? "upstream_malformed" : "upstream_error", headers);
+    }
+
+    private void logTrail() {
+        LOGGER.debugf("route '%s': attempt trail %s", route.name(), trail);
     }
 
     /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */

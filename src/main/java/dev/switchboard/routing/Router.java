@@ -165,6 +165,10 @@ public class Router {
             span.setAttribute("switchboard.attempts", Long.parseLong(attempts.get(0)));
         }
         span.setAttribute("switchboard.outcome", answer.status() < 400 ? "answered" : "error " + answer.status());
+        List<String> trail = answer.headers().get(AttemptTrail.HEADER);
+        if (trail != null && !trail.isEmpty()) {
+            span.setAttribute("switchboard.attempt_trail", trail.get(0));
+        }
     }
 
     /**
