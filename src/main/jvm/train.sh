@@ -10,7 +10,7 @@
 # an embedding, an Anthropic message and a Responses call, then stops it with SIGTERM; the JVM writes the archive as
 # it exits. JAVA (default: java on the PATH) names the JVM; JAR (default: quarkus-run.jar) the jar, spelled as the
 # production command spells it (an archive records the class path); ROUNDS (default 20) how often the requests are
-# sent.
+# sent. QUARKUS_HTTP_PORT and QUARKUS_MANAGEMENT_PORT (default 4000 and 9000) move the ports the run listens on.
 set -eu
 archive_option="$1"
 java="${JAVA:-java}"
@@ -20,13 +20,17 @@ if [ -z "${JDK_JAVA_OPTIONS:-}" ] && [ -f switchboard.jvm ]; then settings="@swi
 # shellcheck disable=SC2086
 SWITCHBOARD_POLICY= SWITCHBOARD_SHUTDOWN_QUIET_PERIOD=0s "$java" $settings "$archive_option" -jar "$jar" &
 pid=$!
+port="${QUARKUS_HTTP_PORT:-4000}"
+management="${QUARKUS_MANAGEMENT_PORT:-9000}"
 ready=0
 for _ in $(seq 1 600); do
-    if curl -fs -o /dev/null http://127.0.0.1:9000/q/health/ready; then ready=1; break; fi
+    # the training run itself must be up: another process on these ports would answer in its place
+    if ! kill -0 "$pid" 2>/dev/null; then echo "the training run exited before it was ready" >&2; exit 1; fi
+    if curl -fs -o /dev/null "http://127.0.0.1:$management/q/health/ready"; then ready=1; break; fi
     sleep 0.1
 done
 if [ "$ready" = 0 ]; then kill "$pid"; echo "Switchboard did not become ready" >&2; exit 1; fi
-post() { curl -s -o /dev/null -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:4000$1" || true; }
+post() { curl -s -o /dev/null -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$port$1" || true; }
 msg='"messages":[{"role":"user","content":"hi"}]'
 for _ in $(seq 1 "${ROUNDS:-20}"); do
     post /v1/chat/completions "{\"model\":\"smart\",$msg}"

@@ -41,7 +41,8 @@ class ClassArchiveIT {
                 .toString(), (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive)
                 .directory(APP.toFile()).redirectErrorStream(true);
         training.environment().putAll(Map.of("JAVA", java.toString(), "JAR", jar.toString(), "ROUNDS", "2",
-                "JDK_JAVA_OPTIONS", "@" + Path.of("src", "main", "jvm", "switchboard.jvm").toAbsolutePath()));
+                "JDK_JAVA_OPTIONS", "@" + Path.of("src", "main", "jvm", "switchboard.jvm").toAbsolutePath(),
+                "QUARKUS_HTTP_PORT", String.valueOf(freePort()), "QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort())));
         Process trainer = training.start();
         String trainingOutput = new String(trainer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(trainer.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -68,6 +69,12 @@ class ClassArchiveIT {
             if (!app.waitFor(30, TimeUnit.SECONDS)) {
                 app.destroyForcibly();
             }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

@@ -9,6 +9,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +62,8 @@ class HttpEdgeIT {
                   slow: { targets: [ { provider: slow, model: m } ] }
                 """);
         app = PackagedApp.start(Map.of("SWITCHBOARD_POLICY", policy.toString(), "SWITCHBOARD_HTTP_HEADER_READ_TIMEOUT",
-                "1s", "SWITCHBOARD_HTTP_IDLE_TIMEOUT", "2s")).awaitStarted(Duration.ofSeconds(60));
+                "1s", "SWITCHBOARD_HTTP_IDLE_TIMEOUT", "2s", "QUARKUS_HTTP_HANDLE_100_CONTINUE_AUTOMATICALLY", "true"))
+                .awaitStarted(Duration.ofSeconds(60));
         port = Integer.parseInt(app.url("").substring(app.url("").lastIndexOf(':') + 1));
     }
 
@@ -188,6 +194,37 @@ class HttpEdgeIT {
 
             assertThat(answer.status).isEqualTo(200);
             assertThat(JSON.readTree(answer.body).at("/choices/0/message/content").asText()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void cutsOffACallerWhoseBodyStopsComing() throws Exception {
+        try (Socket socket = connect()) {
+            // a head that promises 1000 bytes of body, and one byte of it
+            send(socket, "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{");
+
+            assertThat(readUntilClosed(socket.getInputStream())).isEmpty();
+        }
+        // the request's place in the in-flight bound was given back
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create(app.managementUrl("/q/metrics"))).build();
+        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> client.send(scrape,
+                HttpResponse.BodyHandlers.ofString()).body().contains("switchboard_requests_in_flight 0.0"));
+    }
+
+    @Test
+    void answersARequestThatWaitedForContinueEvenWhenItOutlastsTheIdleTimeout() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + CHAT.length() + "\r\n\r\n");
+            Answer interim = Answer.read(socket.getInputStream());
+            assertThat(interim.status).isEqualTo(100);
+            send(socket, CHAT);
+
+            // the mock answers after 3 s, longer than the 2 s idle timeout: the 100 did not end the request
+            Answer answer = Answer.read(socket.getInputStream());
+            assertThat(answer.status).isEqualTo(200);
         }
     }
 

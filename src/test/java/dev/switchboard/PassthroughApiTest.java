@@ -223,6 +223,20 @@ class PassthroughApiTest {
     }
 
     @Test
+    void neverLetsAStoredResponsePathReachAnotherPathOfTheProvider() {
+        openai.responses().create(ResponseCreateParams.builder().model("native-responses").input("Hello").store(true)
+                .build());
+
+        given().delete("/v1/responses/" + ClientApiProviders.RESPONSE_ID + "%2F..%2F..%2Ffiles%2Ffile-abc").then()
+                .statusCode(404);
+        given().get("/v1/responses/" + ClientApiProviders.RESPONSE_ID + "%2F..%2Fmodels").then().statusCode(404);
+
+        // with the provider's key, nothing but the stored response's own paths is ever asked for
+        assertThat(ClientApiProviders.openai.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlMatching(".*(files|models).*")))).isEmpty();
+    }
+
+    @Test
     void sendsAFollowUpToTheProviderThatKeepsItsPreviousResponse() {
         Response first = openai.responses().create(ResponseCreateParams.builder().model("native-failover")
                 .input("Hello").build());

@@ -7,7 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -15,7 +18,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  * The two clocks of one caller connection, kept in its Netty pipeline (all on the connection's event loop):
  * <ul>
  * <li><b>header read</b>: from the connection's start, or from the first byte of a next request, until the request
- * head is read in full; a caller that sends its head a byte at a time is cut off when it runs out;</li>
+ * head is read in full; a caller that sends its head a byte at a time is cut off when it runs out; the same bound
+ * holds for each silence while the body is read, so a body that stops coming cannot hold the connection either;</li>
  * <li><b>idle</b>: while no request is in flight (between a response's last byte and the next request's first);
  * a request in flight is never cut by it, however long its provider takes.</li>
  * </ul>
@@ -34,7 +38,17 @@ final class ConnectionTimeouts {
     /** Requests read whose response has not ended (more than one only when the caller pipelines). */
     private int inFlight;
     private boolean readingHead = true;
+    /** Whether a request's body is still being read (its last part has not arrived). */
+    private boolean readingBody;
     private ScheduledFuture<?> clock;
+    /** Which clock runs: the head's, the body's or the idle one. */
+    private Kind running;
+
+    private enum Kind {
+        HEAD,
+        BODY,
+        IDLE
+    }
 
     private ConnectionTimeouts(long headerReadNanos, long idleNanos) {
         this.headerReadNanos = headerReadNanos;
@@ -48,8 +62,9 @@ final class ConnectionTimeouts {
         pipeline.addAfter("httpEncoder", MESSAGES, timeouts.new Messages());
     }
 
-    private void start(ChannelHandlerContext context, long nanos) {
+    private void start(ChannelHandlerContext context, long nanos, Kind kind) {
         stop();
+        running = kind;
         if (nanos > 0) {
             clock = context.executor().schedule(() -> close(context), nanos, TimeUnit.NANOSECONDS);
         }
@@ -65,20 +80,28 @@ final class ConnectionTimeouts {
             clock.cancel(false);
             clock = null;
         }
+        running = null;
+    }
+
+    /** Stops the clock if it is {@code kind}'s: a body that ends after its answer must not stop the idle clock. */
+    private void stop(Kind kind) {
+        if (running == kind) {
+            stop();
+        }
     }
 
     private final class Bytes extends ChannelInboundHandlerAdapter {
 
         @Override
         public void handlerAdded(ChannelHandlerContext context) {
-            start(context, headerReadNanos);
+            start(context, headerReadNanos, Kind.HEAD);
         }
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             if (inFlight == 0 && !readingHead) {
                 readingHead = true;
-                start(context, headerReadNanos);
+                start(context, headerReadNanos, Kind.HEAD);
             }
             context.fireChannelRead(message);
         }
@@ -97,7 +120,18 @@ final class ConnectionTimeouts {
             if (message instanceof HttpRequest) {
                 inFlight++;
                 readingHead = false;
-                stop();
+                stop(Kind.HEAD);
+                readingBody = !(message instanceof LastHttpContent);
+                if (readingBody) {
+                    start(context, headerReadNanos, Kind.BODY);
+                }
+            } else if (message instanceof HttpContent && readingBody) {
+                if (message instanceof LastHttpContent) {
+                    readingBody = false;
+                    stop(Kind.BODY);
+                } else if (running == Kind.BODY) {
+                    start(context, headerReadNanos, Kind.BODY);
+                }
             }
             context.fireChannelRead(message);
         }
@@ -105,8 +139,11 @@ final class ConnectionTimeouts {
         @Override
         @SuppressWarnings("FutureReturnValueIgnored") // the write's outcome goes to the writer's promise
         public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
-            if (message instanceof LastHttpContent && inFlight > 0 && --inFlight == 0) {
-                start(context, idleNanos);
+            // an interim answer (100 Continue) is not the end of the request's answer
+            boolean interim = message instanceof HttpResponse response
+                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            if (message instanceof LastHttpContent && !interim && inFlight > 0 && --inFlight == 0) {
+                start(context, idleNanos, Kind.IDLE);
             }
             context.write(message, promise);
         }

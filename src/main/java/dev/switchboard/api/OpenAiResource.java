@@ -55,32 +55,47 @@ public class OpenAiResource {
      */
     @GET
     @Path("/responses/{id: .+}")
-    public RestMulti<Buffer> response(@PathParam("id") String id, @Context UriInfo uri) {
-        return stored(HttpMethod.GET, id, uri);
+    public RestMulti<Buffer> response(@PathParam("id") String id, @Context UriInfo uri, HttpHeaders headers) {
+        return stored(HttpMethod.GET, id, uri, headers);
     }
 
     @DELETE
     @Path("/responses/{id: .+}")
-    public RestMulti<Buffer> deleteResponse(@PathParam("id") String id, @Context UriInfo uri) {
-        return stored(HttpMethod.DELETE, id, uri);
+    public RestMulti<Buffer> deleteResponse(@PathParam("id") String id, @Context UriInfo uri, HttpHeaders headers) {
+        return stored(HttpMethod.DELETE, id, uri, headers);
     }
 
     @POST
     @Path("/responses/{id}/cancel")
-    public RestMulti<Buffer> cancelResponse(@PathParam("id") String id, @Context UriInfo uri) {
-        return stored(HttpMethod.POST, id + "/cancel", uri);
+    public RestMulti<Buffer> cancelResponse(@PathParam("id") String id, @Context UriInfo uri, HttpHeaders headers) {
+        return stored(HttpMethod.POST, id + "/cancel", uri, headers);
     }
 
-    private RestMulti<Buffer> stored(HttpMethod method, String path, UriInfo uri) {
+    /**
+     * The paths below a stored response that pass to its provider: the response itself, its input items, its cancel.
+     * Nothing else reaches the provider's URL, so no caller can steer the provider's key to another of its paths.
+     */
+    private static boolean storedPath(String path) {
+        int slash = path.indexOf('/');
+        String id = slash < 0 ? path : path.substring(0, slash);
+        String rest = slash < 0 ? "" : path.substring(slash + 1);
+        return ResponseOwners.isId(id) && (rest.isEmpty() || rest.equals("input_items") || rest.equals("cancel"));
+    }
+
+    private RestMulti<Buffer> stored(HttpMethod method, String path, UriInfo uri, HttpHeaders headers) {
         String id = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
-        String owner = owners.owner(id);
+        String owner = storedPath(path) ? owners.provider(id, router.owner(headers::getHeaderString)) : null;
         if (owner == null) {
             return respond(Uni.createFrom().item(ProxyResponse.error(404, "No response with id '" + id + "' is"
                     + " stored by a provider this Switchboard sent it to: responses served by translation are not"
                     + " kept ('store' needs an openai provider with responses-api: true).",
                     OpenAiErrors.INVALID_REQUEST, "response_not_found", java.util.Map.of())));
         }
+        // only the list parameters of input_items (limit, after, order, include): plain words, no path
         String query = uri.getRequestUri().getRawQuery();
+        if (query != null && !query.matches("[A-Za-z0-9_.,=&%\\[\\]-]*")) {
+            query = null;
+        }
         Uni<ProxyResponse> answer = router.stored(owner, method, "responses/" + path + (query != null ? "?" + query : ""));
         if (HttpMethod.DELETE.equals(method) && path.equals(id)) {
             answer = answer.invoke(deleted -> {

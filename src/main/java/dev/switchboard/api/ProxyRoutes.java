@@ -119,10 +119,12 @@ public class ProxyRoutes {
                 boolean stateful = api == ResponsesChat.INSTANCE && ResponsesChat.stateful(tree);
                 byte[] chat = OpenAiFormat.bytes(stateful ? ResponsesChat.INSTANCE.toChatForRouting(tree)
                         : api.toChat(tree));
-                String owner = stateful ? owners.owner(tree.path("previous_response_id").asText(null)) : null;
+                String tenant = router.owner(context.request().headers()::get);
+                String owner = stateful ? owners.provider(tree.path("previous_response_id").asText(null), tenant)
+                        : null;
                 Passthrough passthrough = new Passthrough(api.dialect(), RequestBody.parse(bytes), stateful, owner);
                 answer = router.route(Endpoint.CHAT, chat, context.request().headers()::get, passthrough)
-                        .map(routed -> api.fromRouted(remembered(routed), tree));
+                        .map(routed -> api.fromRouted(remembered(routed, tenant), tree));
             } catch (InvalidRequestException e) {
                 answer = now(api.error(400, e.getMessage(), e.code(), Map.of()));
             }
@@ -134,7 +136,7 @@ public class ProxyRoutes {
      * A Responses answer that a provider served (and keeps): its id is remembered with the provider, for the
      * {@code GET}/{@code DELETE} of it and for follow-ups that name it in {@code previous_response_id}.
      */
-    private ProxyResponse remembered(ProxyResponse routed) {
+    private ProxyResponse remembered(ProxyResponse routed, String tenant) {
         if (routed.dialect() != Dialect.RESPONSES || routed.status() != 200) {
             return routed;
         }
@@ -144,14 +146,14 @@ public class ProxyRoutes {
         }
         if (routed.whole() != null) {
             JsonNode response = OpenAiFormat.readOrNull(routed.whole().getBytes());
-            owners.remember(response == null ? null : response.path("id").asText(null), provider.get(0));
+            owners.remember(response == null ? null : response.path("id").asText(null), provider.get(0), tenant);
             return routed;
         }
         return new ProxyResponse(routed.status(), routed.headers(), null, routed.stream().invoke(frame -> {
             if (frame.length() > 30 && frame.getString(0, 30, "UTF-8").startsWith("event: response.created")) {
                 JsonNode created = ResponsesChat.eventData(frame);
                 owners.remember(created == null ? null : created.path("response").path("id").asText(null),
-                        provider.get(0));
+                        provider.get(0), tenant);
             }
         }), routed.dialect());
     }

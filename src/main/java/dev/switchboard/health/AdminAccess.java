@@ -37,6 +37,13 @@ public class AdminAccess {
         FORBIDDEN
     }
 
+    /**
+     * The pod itself: exactly 127.0.0.1 and ::1, not the rest of 127.0.0.0/8, where a mesh sidecar (Istio: 127.0.0.6)
+     * delivers other pods' traffic.
+     */
+    private static final List<InetAddress> LOOPBACK = List.of(address(new byte[] { 127, 0, 0, 1 }),
+            address(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }));
+
     private final Optional<Path> tokenFile;
     private final List<String> trustedPeers;
 
@@ -70,14 +77,22 @@ public class AdminAccess {
         try {
             InetAddress address = InetAddress.getByName(peer.hostAddress());
             for (String trusted : trustedPeers) {
-                if (trusted.equals("loopback") ? address.isLoopbackAddress()
-                        : address.equals(InetAddress.getByName(trusted))) {
+                if (trusted.equals("loopback") ? LOOPBACK.contains(address)
+                        : !trusted.equals("none") && address.equals(InetAddress.getByName(trusted))) {
                     return true;
                 }
             }
             return false;
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

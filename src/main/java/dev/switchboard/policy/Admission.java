@@ -73,6 +73,19 @@ public final class Admission {
         }
     }
 
+    /**
+     * Who the caller is, for state kept on its behalf (stored responses): its tenant's name, {@code ""} when the
+     * policy defines no tenants, or null when the caller names no tenant it may use.
+     */
+    public String owner(RequestHeaders headers) {
+        try {
+            Tenant tenant = tenant(headers);
+            return tenant == null ? "" : tenant.name();
+        } catch (Refusal refusal) {
+            return null;
+        }
+    }
+
     /** The caller's tenant, or null when the policy defines no tenants. */
     private Tenant tenant(RequestHeaders headers) {
         Tenancy tenancy = table.tenancy();

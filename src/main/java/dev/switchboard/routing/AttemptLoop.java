@@ -24,6 +24,7 @@ import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiErrors;
+import dev.switchboard.strategy.TargetStats;
 import dev.switchboard.usage.UsageLedger;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
@@ -53,6 +54,10 @@ final class AttemptLoop {
     private final Multi<String> drained;
     private final boolean[] tried;
     private final Tracing tracing;
+    /** The caller's own deadline, or null; the earlier of it and the route's request-timeout bounds the request. */
+    private final Duration callerDeadline;
+    /** Whether a target was skipped in this round because the time left was below its usual answer time. */
+    private boolean tooLate;
     /** The request's trace context: each attempt's span is its child. */
     private final Context trace;
     private int attempts;
@@ -70,7 +75,7 @@ final class AttemptLoop {
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
-            String routeTag, Multi<String> drained, Tracing tracing, Context trace) {
+            String routeTag, Multi<String> drained, Tracing tracing, Context trace, Duration callerDeadline) {
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
@@ -86,18 +91,38 @@ final class AttemptLoop {
         this.tried = new boolean[plan.size()];
         this.tracing = tracing;
         this.trace = trace;
+        this.callerDeadline = callerDeadline;
     }
 
     Uni<ProxyResponse> run() {
         Duration bound = route.requestTimeout();
+        if (callerDeadline != null && (bound == null || callerDeadline.compareTo(bound) < 0)) {
+            bound = callerDeadline;
+        }
         deadline = bound == null ? 0 : System.nanoTime() + bound.toNanos();
         return next(0);
+    }
+
+    /**
+     * Whether {@code target} cannot answer in the time left: less is left than it usually takes (its moving average
+     * of time to answer, or to the first event of a stream), or than the backoff before repeating it.
+     */
+    private boolean wouldOvershoot(Target target, boolean repeat) {
+        if (deadline == 0) {
+            return false;
+        }
+        long left = deadline - System.nanoTime();
+        TargetStats stats = runtime.stats(target);
+        long usual = stats.samples() > 0 ? (long) (stats.latencyMs() * 1_000_000) : 0;
+        long backoff = repeat ? route.backoff().toNanos() : 0;
+        return left < usual || (backoff > 0 && left <= backoff);
     }
 
     /** The next target of the plan whose guard admits it; a whole round of refusals means nothing is available. */
     private Uni<ProxyResponse> next(int refused) {
         if (refused == 0) {
             saturated = false;
+            tooLate = false;
         }
         if (deadline != 0 && deadline - System.nanoTime() <= 0) {
             return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
@@ -106,11 +131,20 @@ final class AttemptLoop {
             if (lastOutcome != null) {
                 metrics.fallback(routeTag, lastTarget.provider(), "none", lastOutcome.tag());
             }
+            if (tooLate && refused >= plan.size()) {
+                // nothing left that could answer before the deadline: say so now rather than at the deadline
+                return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
+            }
             return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
         if (!tooLong.admits(target, tried[position])) {
+            return next(refused + 1);
+        }
+        if (wouldOvershoot(target, tried[position])) {
+            LOGGER.debugf("route '%s': skipping %s, it would not answer before the deadline", route.name(), target);
+            tooLate = true;
             return next(refused + 1);
         }
         ProviderState state = policy.state(target.provider());
@@ -250,8 +284,12 @@ final class AttemptLoop {
                 : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))));
         String message;
         if (stop == StreamRelay.Stop.DEADLINE) {
-            message = "The request-timeout of '" + route.name() + "' (" + route.requestTimeout().toMillis()
-                    + "ms) ran out after " + attempts + " attempt(s)"
+            boolean callers = callerDeadline != null
+                    && (route.requestTimeout() == null || callerDeadline.compareTo(route.requestTimeout()) < 0);
+            message = (callers ? "The caller's deadline (" + callerDeadline.toMillis() + "ms)"
+                    : "The request-timeout of '" + route.name() + "' (" + route.requestTimeout().toMillis() + "ms)")
+                    + (tooLate ? " leaves too little time for any target" : " ran out") + " after " + attempts
+                    + " attempt(s)"
                     + (lastOutcome != null ? "; last: provider '" + lastTarget.provider() + "' failed with "
                             + lastOutcome.describe() : "")
                     + ".";

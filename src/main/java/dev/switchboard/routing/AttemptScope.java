@@ -97,7 +97,10 @@ final class AttemptScope {
     void start() {
         stats.begin();
         started = System.nanoTime();
-        span = tracing.attempt(parent, genAi, number);
+        if (!settled.get()) {
+            // a stop that settled the attempt during its backoff leaves nothing to trace
+            span = tracing.attempt(parent, genAi, number);
+        }
     }
 
     /** A stream's first event arrived: its time to first token. The stream's verdict comes when it ends. */
@@ -125,7 +128,7 @@ final class AttemptScope {
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();
             metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
-                    responseModel);
+                    answeringModel());
             return;
         }
         boolean success = outcome instanceof Outcome.Answered;
@@ -140,7 +143,12 @@ final class AttemptScope {
             health.failed(outcome.describe());
         }
         metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
-                responseModel);
+                answeringModel());
+    }
+
+    /** The response model as a label: {@code (pinned)} for a caller-chosen model, so its values stay bounded. */
+    private String answeringModel() {
+        return Metrics.PINNED.equals(modelTag) ? Metrics.PINNED : responseModel;
     }
 
     /** Ends the attempt's span: the response model, and on a failure its error type and reason. */

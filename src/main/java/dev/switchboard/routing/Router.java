@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -73,6 +74,12 @@ public class Router {
         } catch (InvalidRequestException e) {
             return now(ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of()));
         }
+        Duration callerDeadline;
+        try {
+            callerDeadline = callerDeadline(headers);
+        } catch (InvalidRequestException e) {
+            return now(ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of()));
+        }
         ActivePolicy policy = policies.current().orElse(null);
         if (policy == null) {
             return now(notLoaded());
@@ -116,7 +123,7 @@ public class Router {
             span.setAttribute("switchboard.tenant", admitted.tenant().name());
         }
         return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
-                metrics, routeTag, drain.ended(), tracing, trace)
+                metrics, routeTag, drain.ended(), tracing, trace, callerDeadline)
                 .run()
                 .invoke(answer -> traced(span, answer))
                 .onFailure().recoverWithItem(failure -> {
@@ -124,6 +131,15 @@ public class Router {
                     return ProxyResponse.error(500, "internal error while routing the request", OpenAiErrors.SERVER,
                             "internal_error", Map.of());
                 });
+    }
+
+    /**
+     * Who the caller is for state kept on its behalf: its tenant's name, {@code ""} without tenancy, or null when it
+     * names no tenant it may use (or no policy is loaded).
+     */
+    public String owner(RequestHeaders headers) {
+        ActivePolicy policy = policies.current().orElse(null);
+        return policy == null ? null : new Admission(policy.table()).owner(headers);
     }
 
     /**
@@ -148,6 +164,45 @@ public class Router {
         }).onFailure().recoverWithItem(failure -> ProxyResponse.error(502, "Provider '" + provider
                 + "' could not be reached: " + FailureKind.of(failure).description() + ".",
                 OpenAiErrors.UPSTREAM, "upstream_error", Map.of()));
+    }
+
+    /** The caller's deadline for its whole request, in milliseconds. */
+    public static final String DEADLINE_HEADER = "x-switchboard-deadline-ms";
+    /** The OpenAI SDKs' own request timeout, in seconds; read when the caller sets no deadline of its own. */
+    public static final String SDK_TIMEOUT_HEADER = "x-stainless-timeout";
+
+    /**
+     * The deadline the caller set: {@code x-switchboard-deadline-ms}, else the OpenAI SDKs' {@code x-stainless-timeout}
+     * (seconds), else null.
+     *
+     * @throws InvalidRequestException for a deadline header that is not a positive number of milliseconds
+     */
+    static Duration callerDeadline(RequestHeaders headers) {
+        String millis = headers.get(DEADLINE_HEADER);
+        if (millis != null) {
+            try {
+                long value = Long.parseLong(millis.strip());
+                if (value > 0) {
+                    return Duration.ofMillis(value);
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new InvalidRequestException("invalid_deadline", DEADLINE_HEADER
+                    + " must be a positive whole number of milliseconds, got '" + millis + "'.");
+        }
+        String seconds = headers.get(SDK_TIMEOUT_HEADER);
+        if (seconds != null) {
+            try {
+                double value = Double.parseDouble(seconds.strip());
+                if (value > 0 && value < 86_400) {
+                    return Duration.ofMillis(Math.round(value * 1000));
+                }
+            } catch (NumberFormatException e) {
+                // an SDK's hint only: ignored when it does not read as seconds
+            }
+        }
+        return null;
     }
 
     /** What the request span says of the answer: the provider and model that answered, the attempts, the status. */

@@ -100,7 +100,8 @@ public final class ResponsesChat implements ClientApi {
             start++;
         }
         int end = start;
-        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+        // at most 18 digits: a long, whatever the upstream sent
+        while (end < text.length() && end - start < 18 && Character.isDigit(text.charAt(end))) {
             end++;
         }
         return end > start ? Long.parseLong(text.substring(start, end)) : -1;

@@ -120,7 +120,8 @@ public final class UpstreamClient implements AutoCloseable {
         return http.request(options).onItem().transformToUni(request -> request.send()
                 .onItem().transformToUni(response -> response.body().map(b -> new UpstreamResponse(
                         response.statusCode(), response.getHeader("Content-Type"), b.getBytes(),
-                        response.getHeader("Retry-After"), null))));
+                        response.getHeader("Retry-After"), null)))
+                .onCancellation().invoke(request::reset));
     }
 
     /** {@code GET} of a path below the API root, with the provider's headers; the item is the status. */

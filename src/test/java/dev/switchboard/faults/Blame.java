@@ -67,6 +67,15 @@ final class Blame {
     }
 
     /** A provider's entry of the router-health API. */
+    /**
+     * The provider's health once its breaker shows open: the breaker learns an attempt's end through a completion
+     * stage SmallRye handles on the Vert.x context, so its state can trail the caller's answer by moments.
+     */
+    static Map<String, Object> healthOnceOpen(String provider) {
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> "open".equals(health(provider).get("breaker")));
+        return health(provider);
+    }
+
     static Map<String, Object> health(String provider) {
         List<Map<String, Object>> providers = JsonPath.from(Caller.manage(ROUTER_HEALTH)).getList("providers");
         return providers.stream().filter(p -> provider.equals(p.get("name"))).findFirst()

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -46,7 +47,18 @@ final class Caller {
     }
 
     static CompletableFuture<Answer> chatAsync(String route, boolean stream) {
-        HttpRequest request = HttpRequest.newBuilder(proxy("/v1/chat/completions"))
+        return chatAsync(route, stream, Map.of());
+    }
+
+    /** A chat request with extra request headers, read to its end. */
+    static Answer chat(String route, boolean stream, Map<String, String> headers) {
+        return chatAsync(route, stream, headers).join();
+    }
+
+    static CompletableFuture<Answer> chatAsync(String route, boolean stream, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(proxy("/v1/chat/completions"));
+        headers.forEach(builder::header);
+        HttpRequest request = builder
                 .timeout(PATIENCE)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + route + "\",\"stream\":" + stream

@@ -145,7 +145,7 @@ class ConnectionFaultsTest {
                 : Map.of(provider + "/reset-after-first/broken", FaultPolicy.BREAKER_VOLUME, "healthy/ok/success",
                         FaultPolicy.BREAKER_VOLUME));
 
-        Map<String, Object> health = Blame.health(provider);
+        Map<String, Object> health = Blame.healthOnceOpen(provider);
         assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
         assertThat((String) health.get("last_error")).contains("connection broken");
 

@@ -154,8 +154,11 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
                   gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: stall } ] }
                   # a stream far larger than memory, to a caller that reads none of it
                   flood: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: flood } ] }
-                  # three attempts of 800ms each would take 2.4s: the request-timeout cuts the second one short
+                  # three attempts of 800ms each would take 2.4s: the request-timeout leaves no time for a second
                   deadline-all: { request-timeout: 1200ms, targets: [ { provider: faulty, model: hang } ] }
+                  # the caller's deadline: a target only these use, so no other test teaches its answer time
+                  deadline-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
+                  deadline-slow: { targets: [ { provider: patient, model: slow-first-token } ] }
                   # an answer that keeps coming (a stream's events, a JSON body's bytes) but never ends
                   deadline-open:
                     request-timeout: 1200ms

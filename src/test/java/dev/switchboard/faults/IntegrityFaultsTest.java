@@ -127,7 +127,7 @@ class IntegrityFaultsTest {
             }
         }
 
-        Map<String, Object> health = Blame.health(provider);
+        Map<String, Object> health = Blame.healthOnceOpen(provider);
         assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
         assertThat((String) health.get("last_error")).contains("malformed");
 

@@ -94,7 +94,7 @@ class ServerErrorFaultsTest {
             Expect.fullAnswer(Caller.chat(provider, stream), stream, "healthy", "ok", 2);
         }
 
-        Map<String, Object> health = Blame.health(provider);
+        Map<String, Object> health = Blame.healthOnceOpen(provider);
         assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
         assertThat((String) health.get("last_error")).contains("HTTP 503");
 

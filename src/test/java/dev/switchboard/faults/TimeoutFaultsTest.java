@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -103,7 +104,7 @@ class TimeoutFaultsTest {
             }
         }
 
-        Map<String, Object> health = Blame.health(provider);
+        Map<String, Object> health = Blame.healthOnceOpen(provider);
         assertThat(health).containsEntry("breaker", "open").containsEntry("status", "down");
         assertThat((String) health.get("last_error")).contains("timed out");
 
@@ -113,16 +114,69 @@ class TimeoutFaultsTest {
         assertThat(upstream.requests("stall")).isEqualTo(FaultPolicy.STALL_BREAKER_VOLUME);
     }
 
-    /** Three attempts of 800ms would take 2.4s; the request-timeout (1200ms) ends the request during the second. */
+    /**
+     * Three attempts of 800ms would take 2.4s; the request-timeout (1200ms) bounds them: a second attempt that could
+     * not answer in the time left is not started.
+     */
     @ParameterizedTest(name = "stream={0}")
     @ValueSource(booleans = { false, true })
     void theRequestTimeoutBoundsAllAttemptsTogether(boolean stream) {
         Answer answer = Caller.chat("deadline-all", stream);
 
-        JsonNode error = Expect.error(answer, 504, "request_timeout", 2);
-        assertThat(error.path("message").asText()).contains("request-timeout", "deadline-all");
-        assertThat(answer.millis()).isBetween(REQUEST_TIMEOUT_MS - 100, REQUEST_TIMEOUT_MS + SLACK_MS);
-        assertThat(upstream.requests("hang")).isEqualTo(2);
+        // the first attempt times out after 800ms; the 400ms left are less than the 800ms this target is now known to
+        // take, so no second attempt is started and the caller hears it at once, not at the request-timeout
+        JsonNode error = Expect.error(answer, 504, "request_timeout", 1);
+        assertThat(error.path("message").asText()).contains("request-timeout", "deadline-all", "leaves too little time");
+        assertThat(answer.millis()).isBetween(TIMEOUT_MS - 100, REQUEST_TIMEOUT_MS + SLACK_MS);
+        assertThat(upstream.requests("hang")).isEqualTo(1);
+    }
+
+    /** The caller's own deadline cuts the request before the route's first-token-timeout could fail it over. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void theCallersDeadlineBoundsTheRequest(boolean stream) {
+        Answer answer = Caller.chat("deadline-hang", stream, Map.of("x-switchboard-deadline-ms", "300"));
+
+        JsonNode error = Expect.error(answer, 504, "request_timeout", 1);
+        assertThat(error.path("message").asText()).contains("caller's deadline (300ms)", "ran out");
+        // the provider's own timeouts are 10s
+        assertThat(answer.millis()).isBetween(250L, 300 + SLACK_MS);
+        assertThat(answer.header("x-switchboard-attempt-trail")).matches("patient;error=request_timeout;ms=\\d+");
+    }
+
+    /** The OpenAI SDKs send their own timeout in seconds; it is the deadline when the caller sets none. */
+    @Test
+    void readsTheOpenAiSdksTimeoutAsTheDeadline() {
+        Answer answer = Caller.chat("deadline-hang", false, Map.of("x-stainless-timeout", "0.3"));
+
+        JsonNode error = Expect.error(answer, 504, "request_timeout", 1);
+        assertThat(error.path("message").asText()).contains("caller's deadline (300ms)");
+    }
+
+    @Test
+    void refusesADeadlineThatIsNotANumberOfMilliseconds() {
+        Answer answer = Caller.chat("r-hang", false, Map.of("x-switchboard-deadline-ms", "soon"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().at("/error/code").asText()).isEqualTo("invalid_deadline");
+        assertThat(upstream.requests("hang")).isZero();
+    }
+
+    /**
+     * A target that usually takes longer than the time left is not tried: the caller hears at once that the deadline
+     * cannot be met, instead of at the deadline.
+     */
+    @Test
+    void startsNoAttemptThatCouldNotAnswerBeforeTheDeadline() {
+        // teaches Switchboard that this target answers after about 2.5 s
+        assertThat(Caller.chat("deadline-slow", false).status()).isEqualTo(200);
+
+        Answer answer = Caller.chat("deadline-slow", false, Map.of("x-switchboard-deadline-ms", "1000"));
+
+        JsonNode error = Expect.error(answer, 504, "request_timeout", 0);
+        assertThat(error.path("message").asText()).contains("leaves too little time");
+        assertThat(answer.millis()).isLessThan(500);
+        assertThat(upstream.requests("slow-first-token")).isEqualTo(1);
     }
 
     /**

@@ -100,7 +100,7 @@ public final class MockProvider implements Provider {
 
     private Reply completion(Attempt attempt, String id, long created, int promptTokens) {
         String text = String.join("", pieces(attempt));
-        Usage usage = usage(promptTokens, text);
+        Usage usage = usage(promptTokens, text).answeredBy(attempt.model());
         ObjectNode root = attempt.endpoint() == Endpoint.CHAT
                 ? OpenAiFormat.completion(id, created, attempt.model(),
                         OpenAiFormat.assistantMessage(text, OpenAiFormat.array()), "stop", OpenAiFormat.usage(usage))
@@ -117,7 +117,7 @@ public final class MockProvider implements Provider {
             events.add(OpenAiFormat.event(chunk(chat, id, created, attempt.model(), pieces.get(i), i == 0, null)));
         }
         events.add(OpenAiFormat.event(chunk(chat, id, created, attempt.model(), chat ? null : "", false, "stop")));
-        Usage usage = usage(promptTokens, String.join("", pieces));
+        Usage usage = usage(promptTokens, String.join("", pieces)).answeredBy(attempt.model());
         if (OpenAiRequests.includeUsage(attempt.request().tree())) {
             events.add(OpenAiFormat.event(OpenAiFormat.usageChunk(id, chat ? "chat.completion.chunk" : "text_completion",
                     created, attempt.model(), usage)));
