@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import dev.switchboard.resilience.FailureKind;
 import dev.switchboard.resilience.Outcome;
 import dev.switchboard.resilience.ProviderGuard;
 import dev.switchboard.resilience.ProviderState;
+import dev.switchboard.resilience.RetryAfter;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
@@ -104,6 +106,24 @@ final class AttemptLoop {
     }
 
     /**
+     * How long to wait before retrying a throttled provider that is the only way left: its {@code Retry-After}, when
+     * the request has a deadline, the wait and a usual answer fit before it, and attempts remain; else null (the
+     * caller gets the 429 and the Retry-After at once).
+     */
+    private Duration retryAfterWithinDeadline(int refused) {
+        if (deadline == 0 || refused < plan.size() || attempts >= route.maxAttempts()
+                || !(lastOutcome instanceof Outcome.Throttled throttled)) {
+            return null;
+        }
+        Duration wait = RetryAfter.parse(throttled.retryAfter(), Clock.systemUTC());
+        if (wait == null || wait.isZero() || wait.isNegative()) {
+            return null;
+        }
+        long usual = (long) (runtime.stats(lastTarget).latencyMs() * 1_000_000);
+        return wait.toNanos() + usual < deadline - System.nanoTime() ? wait : null;
+    }
+
+    /**
      * Whether {@code target} cannot answer in the time left: less is left than it usually takes (its moving average
      * of time to answer, or to the first event of a stream), or than the backoff before repeating it.
      */
@@ -134,6 +154,12 @@ final class AttemptLoop {
             if (tooLate && refused >= plan.size()) {
                 // nothing left that could answer before the deadline: say so now rather than at the deadline
                 return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
+            }
+            Duration wait = retryAfterWithinDeadline(refused);
+            if (wait != null) {
+                // the only way left is the throttled provider, and its Retry-After fits the deadline: wait, retry it
+                trail.waited(lastTarget.provider(), wait.toNanos());
+                return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
             }
             return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
         }

@@ -27,6 +27,11 @@ final class AttemptTrail {
         add(provider, "error=" + error, nanos);
     }
 
+    /** A wait for a throttled provider's {@code Retry-After} before retrying it. */
+    void waited(String provider, long nanos) {
+        add(provider, "retry-after", nanos);
+    }
+
     private void add(String provider, String result, long nanos) {
         if (full) {
             return;

@@ -104,7 +104,10 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
                     "circuit-breaker: { failure-ratio: 1.0, request-volume-threshold: 2, delay: 60s }");
             provider(yaml, "pause-" + stream, "openai", fake + "/v1",
                     "rate-limit: { default-pause: 30s, max-pause: 60s }");
+            provider(yaml, "retry-after-" + stream, "openai", fake + "/v1",
+                    "rate-limit: { default-pause: 30s, max-pause: 60s }");
         }
+        provider(yaml, "retry-after-short", "openai", fake + "/v1", "rate-limit: { default-pause: 30s, max-pause: 60s }");
         yaml.append("routes:\n").append(routes());
         return yaml.toString();
     }
@@ -140,66 +143,70 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
             yaml.append("  pause").append(m).append(": { targets: [ { provider: pause").append(m)
                     .append(", model: 429-retry-after }, { provider: healthy, model: ok } ] }\n");
         }
-        yaml.append("""
-                  r-refused: { targets: [ { provider: refused, model: ok }, { provider: healthy, model: ok } ] }
-                  only-refused: { retry: { max-attempts: 1 }, targets: [ { provider: refused, model: ok } ] }
-                  # the default retry.max-attempts (3) on one target: the same target three times
-                  only-503-retried: { targets: [ { provider: faulty, model: "503#retried" } ] }
-                  only-500-once-retried: { retry: { max-attempts: 2 }, targets: [ { provider: faulty, model: 500-once } ] }
-                  only-flapping-retried: { retry: { max-attempts: 2 }, targets: [ { provider: faulty, model: flapping } ] }
-                  r-limited: { targets: [ { provider: limited, model: held }, { provider: healthy, model: ok } ] }
-                  only-limited: { retry: { max-attempts: 1 }, targets: [ { provider: limited, model: held } ] }
-                  # a caller that goes away from these must not leave the upstream request open for 10s
-                  gone-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
-                  gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: stall } ] }
-                  # a stream far larger than memory, to a caller that reads none of it
-                  flood: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: flood } ] }
-                  # three attempts of 800ms each would take 2.4s: the request-timeout leaves no time for a second
-                  deadline-all: { request-timeout: 1200ms, targets: [ { provider: faulty, model: hang } ] }
-                  # the caller's deadline: a target only these use, so no other test teaches its answer time
-                  deadline-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
-                  deadline-slow: { targets: [ { provider: patient, model: slow-first-token } ] }
-                  # an answer that keeps coming (a stream's events, a JSON body's bytes) but never ends
-                  deadline-open:
-                    request-timeout: 1200ms
-                    retry: { max-attempts: 1 }
-                    targets: [ { provider: patient, model: drip } ]
-                  cl-larger:
-                    targets:
-                      - { provider: faulty, model: context-length, context-window: 8000 }
-                      - { provider: healthy, model: ok, context-window: 16000 }
-                  cl-skips:
-                    targets:
-                      - { provider: faulty, model: context-length, context-window: 16000 }
-                      - { provider: healthy, model: "ok#smaller", context-window: 8000 }
-                      - { provider: healthy, model: "ok#equal", context-window: 16000 }
-                      - { provider: healthy, model: "ok#larger", context-window: 32000 }
-                  cl-unknown:
-                    targets:
-                      - { provider: faulty, model: context-length, context-window: 8000 }
-                      - { provider: healthy, model: "ok#unknown" }
-                  cl-none-larger:
-                    targets:
-                      - { provider: faulty, model: context-length, context-window: 16000 }
-                      - { provider: healthy, model: "ok#smaller", context-window: 8000 }
-                      - { provider: healthy, model: "ok#equal", context-window: 16000 }
-                  cl-claude:
-                    targets:
-                      - { provider: claude, model: context-length, context-window: 8000 }
-                      - { provider: healthy, model: ok, context-window: 16000 }
-                  cl-claude-none-larger:
-                    targets:
-                      - { provider: claude, model: context-length, context-window: 200000 }
-                      - { provider: healthy, model: "ok#smaller", context-window: 8000 }
-                  cl-gemini:
-                    targets:
-                      - { provider: gemini, model: context-length, context-window: 8000 }
-                      - { provider: healthy, model: ok, context-window: 16000 }
-                  cl-gemini-none-larger:
-                    targets:
-                      - { provider: gemini, model: context-length, context-window: 1048576 }
-                      - { provider: healthy, model: "ok#smaller", context-window: 8000 }
-                """);
+        yaml.append(
+                """
+                          r-refused: { targets: [ { provider: refused, model: ok }, { provider: healthy, model: ok } ] }
+                          only-refused: { retry: { max-attempts: 1 }, targets: [ { provider: refused, model: ok } ] }
+                          # the default retry.max-attempts (3) on one target: the same target three times
+                          only-503-retried: { targets: [ { provider: faulty, model: "503#retried" } ] }
+                          only-500-once-retried: { retry: { max-attempts: 2 }, targets: [ { provider: faulty, model: 500-once } ] }
+                          retry-after-false: { retry: { max-attempts: 2 }, targets: [ { provider: retry-after-false, model: 429-once } ] }
+                          retry-after-true: { retry: { max-attempts: 2 }, targets: [ { provider: retry-after-true, model: 429-once } ] }
+                          retry-after-short: { retry: { max-attempts: 2 }, targets: [ { provider: retry-after-short, model: 429-once } ] }
+                          only-flapping-retried: { retry: { max-attempts: 2 }, targets: [ { provider: faulty, model: flapping } ] }
+                          r-limited: { targets: [ { provider: limited, model: held }, { provider: healthy, model: ok } ] }
+                          only-limited: { retry: { max-attempts: 1 }, targets: [ { provider: limited, model: held } ] }
+                          # a caller that goes away from these must not leave the upstream request open for 10s
+                          gone-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
+                          gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: stall } ] }
+                          # a stream far larger than memory, to a caller that reads none of it
+                          flood: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: flood } ] }
+                          # three attempts of 800ms each would take 2.4s: the request-timeout leaves no time for a second
+                          deadline-all: { request-timeout: 1200ms, targets: [ { provider: faulty, model: hang } ] }
+                          # the caller's deadline: a target only these use, so no other test teaches its answer time
+                          deadline-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
+                          deadline-slow: { targets: [ { provider: patient, model: slow-first-token } ] }
+                          # an answer that keeps coming (a stream's events, a JSON body's bytes) but never ends
+                          deadline-open:
+                            request-timeout: 1200ms
+                            retry: { max-attempts: 1 }
+                            targets: [ { provider: patient, model: drip } ]
+                          cl-larger:
+                            targets:
+                              - { provider: faulty, model: context-length, context-window: 8000 }
+                              - { provider: healthy, model: ok, context-window: 16000 }
+                          cl-skips:
+                            targets:
+                              - { provider: faulty, model: context-length, context-window: 16000 }
+                              - { provider: healthy, model: "ok#smaller", context-window: 8000 }
+                              - { provider: healthy, model: "ok#equal", context-window: 16000 }
+                              - { provider: healthy, model: "ok#larger", context-window: 32000 }
+                          cl-unknown:
+                            targets:
+                              - { provider: faulty, model: context-length, context-window: 8000 }
+                              - { provider: healthy, model: "ok#unknown" }
+                          cl-none-larger:
+                            targets:
+                              - { provider: faulty, model: context-length, context-window: 16000 }
+                              - { provider: healthy, model: "ok#smaller", context-window: 8000 }
+                              - { provider: healthy, model: "ok#equal", context-window: 16000 }
+                          cl-claude:
+                            targets:
+                              - { provider: claude, model: context-length, context-window: 8000 }
+                              - { provider: healthy, model: ok, context-window: 16000 }
+                          cl-claude-none-larger:
+                            targets:
+                              - { provider: claude, model: context-length, context-window: 200000 }
+                              - { provider: healthy, model: "ok#smaller", context-window: 8000 }
+                          cl-gemini:
+                            targets:
+                              - { provider: gemini, model: context-length, context-window: 8000 }
+                              - { provider: healthy, model: ok, context-window: 16000 }
+                          cl-gemini-none-larger:
+                            targets:
+                              - { provider: gemini, model: context-length, context-window: 1048576 }
+                              - { provider: healthy, model: "ok#smaller", context-window: 8000 }
+                        """);
         return yaml.toString();
     }
 

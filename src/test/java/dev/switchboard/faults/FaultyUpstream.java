@@ -41,6 +41,8 @@ import io.vertx.core.http.HttpServerResponse;
  * <li>a status ({@code 408}, {@code 500}, {@code 502}, {@code 503}, {@code 504}, {@code 529}): that status with
  * OpenAI's server-error body</li>
  * <li>{@code 500-once}: 500 for the first request since {@link #reset()}, then as {@code ok}</li>
+ * <li>{@code 429-once}: 429 with {@code Retry-After: 1} for the first request since {@link #reset()}, then as
+ * {@code ok}</li>
  * <li>{@code flapping}: odd-numbered requests since {@link #reset()} get 503, even-numbered ones answer</li>
  * <li>{@code reset-before}: the connection is reset (TCP RST) before any byte of the answer</li>
  * <li>{@code reset-after-first}: half the body (its Content-Length says all) / the first event; then a reset</li>
@@ -206,6 +208,13 @@ public final class FaultyUpstream implements AutoCloseable {
             }
             case "429-retry-after" -> json(request, 429, Fixtures.text("openai/error-429.json"), "Retry-After", "7");
             case "429" -> json(request, 429, Fixtures.text("openai/error-429.json"));
+            case "429-once" -> {
+                if (nth == 1) {
+                    json(request, 429, Fixtures.text("openai/error-429.json"), "Retry-After", "1");
+                } else {
+                    ok(request, stream);
+                }
+            }
             case "500-once" -> {
                 if (nth == 1) {
                     json(request, 500, Fixtures.text("openai/error-500.json"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,5 +108,33 @@ class ThrottlingFaultsTest {
         assertThat(health).containsEntry("paused", true).containsEntry("status", "down")
                 .containsEntry("breaker", "closed");
         assertThat(((Number) health.get("available_in_ms")).longValue()).isBetween(1L, 7000L);
+    }
+
+    /**
+     * The only target answered 429 with {@code Retry-After: 1}; the caller's deadline has room for the wait and an
+     * answer: Switchboard waits, retries it, and the trail says so.
+     */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void retriesAThrottledLastTargetWhenItsRetryAfterFitsTheDeadline(boolean stream) {
+        String provider = "retry-after-" + stream;
+
+        Answer answer = Caller.chat(provider, stream, Map.of("x-switchboard-deadline-ms", "5000"));
+
+        Expect.fullAnswer(answer, stream, provider, "429-once", 2);
+        assertThat(answer.millis()).isGreaterThanOrEqualTo(1000);
+        assertThat(answer.header("x-switchboard-attempt-trail")).matches(provider + ";status=429;ms=\\d+, " + provider
+                + ";retry-after;ms=1000, " + provider + ";status=200;ms=\\d+");
+    }
+
+    /** When the wait would not fit the deadline, the caller gets the 429 and the provider's Retry-After at once. */
+    @Test
+    void answers429AtOnceWhenTheRetryAfterDoesNotFitTheDeadline() {
+        Answer answer = Caller.chat("retry-after-short", false, Map.of("x-switchboard-deadline-ms", "600"));
+
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.header("retry-after")).isEqualTo("1");
+        assertThat(answer.millis()).isLessThan(600);
+        assertThat(upstream.requests("429-once")).isEqualTo(1);
     }
 }
