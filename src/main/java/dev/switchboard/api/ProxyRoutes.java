@@ -119,7 +119,8 @@ public class ProxyRoutes {
                 boolean stateful = api == ResponsesChat.INSTANCE && ResponsesChat.stateful(tree);
                 byte[] chat = OpenAiFormat.bytes(stateful ? ResponsesChat.INSTANCE.toChatForRouting(tree)
                         : api.toChat(tree));
-                String tenant = router.owner(context.request().headers()::get);
+                // who stored responses belong to: only the Responses API keeps any
+                String tenant = api == ResponsesChat.INSTANCE ? router.owner(context.request().headers()::get) : null;
                 String owner = stateful ? owners.provider(tree.path("previous_response_id").asText(null), tenant)
                         : null;
                 Passthrough passthrough = new Passthrough(api.dialect(), RequestBody.parse(bytes), stateful, owner);

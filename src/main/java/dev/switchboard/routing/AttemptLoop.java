@@ -1,9 +1,7 @@
 package dev.switchboard.routing;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +14,14 @@ import dev.switchboard.model.Target;
 import dev.switchboard.provider.Attempt;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
-import dev.switchboard.resilience.FailureKind;
 import dev.switchboard.resilience.Outcome;
 import dev.switchboard.resilience.ProviderGuard;
 import dev.switchboard.resilience.ProviderState;
-import dev.switchboard.resilience.RetryAfter;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
 import dev.switchboard.schema.openai.OpenAiErrors;
-import dev.switchboard.strategy.TargetStats;
 import dev.switchboard.usage.UsageLedger;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
@@ -56,8 +51,6 @@ final class AttemptLoop {
     private final Multi<String> drained;
     private final boolean[] tried;
     private final Tracing tracing;
-    /** The caller's own deadline, or null; the earlier of it and the route's request-timeout bounds the request. */
-    private final Duration callerDeadline;
     /** Whether a target was skipped in this round because the time left was below its usual answer time. */
     private boolean tooLate;
     /** The request's trace context: each attempt's span is its child. */
@@ -72,8 +65,8 @@ final class AttemptLoop {
     private long attemptStarted;
     /** Whether a target was skipped in the current round because its provider was at its max-concurrency. */
     private boolean saturated;
-    /** When the route's request-timeout runs out ({@link System#nanoTime()}), or 0 for no bound. */
-    private long deadline;
+    /** When the request must be answered by: the caller's deadline or the route's request-timeout. */
+    private final Deadline deadline;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
@@ -93,49 +86,11 @@ final class AttemptLoop {
         this.tried = new boolean[plan.size()];
         this.tracing = tracing;
         this.trace = trace;
-        this.callerDeadline = callerDeadline;
+        this.deadline = new Deadline(route, callerDeadline);
     }
 
     Uni<ProxyResponse> run() {
-        Duration bound = route.requestTimeout();
-        if (callerDeadline != null && (bound == null || callerDeadline.compareTo(bound) < 0)) {
-            bound = callerDeadline;
-        }
-        deadline = bound == null ? 0 : System.nanoTime() + bound.toNanos();
         return next(0);
-    }
-
-    /**
-     * How long to wait before retrying a throttled provider that is the only way left: its {@code Retry-After}, when
-     * the request has a deadline, the wait and a usual answer fit before it, and attempts remain; else null (the
-     * caller gets the 429 and the Retry-After at once).
-     */
-    private Duration retryAfterWithinDeadline(int refused) {
-        if (deadline == 0 || refused < plan.size() || attempts >= route.maxAttempts()
-                || !(lastOutcome instanceof Outcome.Throttled throttled)) {
-            return null;
-        }
-        Duration wait = RetryAfter.parse(throttled.retryAfter(), Clock.systemUTC());
-        if (wait == null || wait.isZero() || wait.isNegative()) {
-            return null;
-        }
-        long usual = (long) (runtime.stats(lastTarget).latencyMs() * 1_000_000);
-        return wait.toNanos() + usual < deadline - System.nanoTime() ? wait : null;
-    }
-
-    /**
-     * Whether {@code target} cannot answer in the time left: less is left than it usually takes (its moving average
-     * of time to answer, or to the first event of a stream), or than the backoff before repeating it.
-     */
-    private boolean wouldOvershoot(Target target, boolean repeat) {
-        if (deadline == 0) {
-            return false;
-        }
-        long left = deadline - System.nanoTime();
-        TargetStats stats = runtime.stats(target);
-        long usual = stats.samples() > 0 ? (long) (stats.latencyMs() * 1_000_000) : 0;
-        long backoff = repeat ? route.backoff().toNanos() : 0;
-        return left < usual || (backoff > 0 && left <= backoff);
     }
 
     /** The next target of the plan whose guard admits it; a whole round of refusals means nothing is available. */
@@ -144,7 +99,7 @@ final class AttemptLoop {
             saturated = false;
             tooLate = false;
         }
-        if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+        if (deadline.passed()) {
             return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
         }
         if (attempts >= route.maxAttempts() || refused >= plan.size()) {
@@ -155,20 +110,25 @@ final class AttemptLoop {
                 // nothing left that could answer before the deadline: say so now rather than at the deadline
                 return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
             }
-            Duration wait = retryAfterWithinDeadline(refused);
+            Duration wait = refused >= plan.size() && attempts < route.maxAttempts()
+                    && lastOutcome instanceof Outcome.Throttled throttled
+                            ? deadline.retryWait(throttled.retryAfter(), runtime.stats(lastTarget))
+                            : null;
             if (wait != null) {
                 // the only way left is the throttled provider, and its Retry-After fits the deadline: wait, retry it
                 trail.waited(lastTarget.provider(), wait.toNanos());
                 return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
             }
-            return Uni.createFrom().item(attempts == 0 ? unavailable() : exhausted());
+            return Uni.createFrom().item(attempts == 0
+                    ? Unanswered.noTarget(policy, route, plan, routeTag, saturated, metrics)
+                    : exhausted());
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
         if (!tooLong.admits(target, tried[position])) {
             return next(refused + 1);
         }
-        if (wouldOvershoot(target, tried[position])) {
+        if (deadline.wouldOvershoot(runtime.stats(target), tried[position] ? route.backoff() : Duration.ZERO)) {
             LOGGER.debugf("route '%s': skipping %s, it would not answer before the deadline", route.name(), target);
             tooLate = true;
             return next(refused + 1);
@@ -252,13 +212,7 @@ final class AttemptLoop {
      * with the attempt or stream it guards.
      */
     private Multi<StreamRelay.Stop> stops() {
-        Multi<StreamRelay.Stop> shutdown = drained.map(reason -> StreamRelay.Stop.SHUTDOWN);
-        if (deadline == 0) {
-            return shutdown;
-        }
-        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        return Multi.createBy().merging().streams(shutdown,
-                Uni.createFrom().item(StreamRelay.Stop.DEADLINE).onItem().delayIt().by(left).toMulti());
+        return Multi.createBy().merging().streams(drained.map(reason -> StreamRelay.Stop.SHUTDOWN), deadline.timer());
     }
 
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
@@ -310,10 +264,7 @@ final class AttemptLoop {
                 : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))));
         String message;
         if (stop == StreamRelay.Stop.DEADLINE) {
-            boolean callers = callerDeadline != null
-                    && (route.requestTimeout() == null || callerDeadline.compareTo(route.requestTimeout()) < 0);
-            message = (callers ? "The caller's deadline (" + callerDeadline.toMillis() + "ms)"
-                    : "The request-timeout of '" + route.name() + "' (" + route.requestTimeout().toMillis() + "ms)")
+            message = deadline.describe()
                     + (tooLate ? " leaves too little time for any target" : " ran out") + " after " + attempts
                     + " attempt(s)"
                     + (lastOutcome != null ? "; last: provider '" + lastTarget.provider() + "' failed with "
@@ -328,58 +279,14 @@ final class AttemptLoop {
                 : OpenAiErrors.SERVER, stop.code, headers);
     }
 
-    /**
-     * Every target of the plan was refused by its guard or is at its max-concurrency: 503 {@code overloaded} (retry in
-     * a second) when a provider was full, else 503 {@code no_available_provider} with the earliest time one may be
-     * tried again.
-     */
-    private ProxyResponse unavailable() {
-        metrics.noAvailableProvider(routeTag);
-        long wait = Long.MAX_VALUE;
-        List<String> states = new ArrayList<>();
-        for (Target target : plan) {
-            ProviderState state = policy.state(target.provider());
-            wait = Math.min(wait, state.guard().availableIn().toMillis());
-            states.add(target.provider() + " " + state.status());
-        }
-        long seconds = saturated ? 1 : Math.max(1, (wait + 999) / 1000);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("Retry-After", List.of(Long.toString(seconds)));
-        headers.put(ResponseHeaders.ATTEMPTS, List.of("0"));
-        if (saturated) {
-            metrics.shed("provider_concurrency");
-            String message = "Every provider of '" + route.name() + "' is at its max-concurrency or unavailable; retry in "
-                    + seconds + "s.";
-            LOGGER.warnf("route '%s': %s", route.name(), message);
-            return ProxyResponse.error(503, message, OpenAiErrors.SERVER, "overloaded", headers);
-        }
-        String message = "No provider of '" + route.name() + "' is available now (" + String.join(", ", states)
-                + "); retry in " + seconds + "s.";
-        LOGGER.warnf("route '%s': %s", route.name(), message);
-        return ProxyResponse.error(503, message, OpenAiErrors.UPSTREAM, "no_available_provider", headers);
-    }
-
     private ProxyResponse exhausted() {
         if (lastOutcome instanceof Outcome.TooLong && tooLong.answer() != null) {
             // no target with a larger context window is left: the provider's own answer goes back
             return answered(lastTarget, null, tooLong.answer());
         }
-        boolean timeout = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.TIMEOUT;
-        String message = "All " + attempts + " attempt(s) for '" + route.name() + "' failed; last: provider '"
-                + lastTarget.provider() + "' (model " + lastTarget.model() + ") failed with " + lastOutcome.describe();
-        LOGGER.warnf("route '%s': %s", route.name(), message);
         logTrail();
-        Map<String, List<String>> headers = trail.on(ResponseHeaders.of(lastTarget, attempts));
-        if (lastOutcome instanceof Outcome.Throttled throttled) {
-            // nowhere left to go: a 429 the caller's SDK knows how to back off from, with the provider's Retry-After
-            if (throttled.retryAfter() != null && !throttled.retryAfter().isBlank()) {
-                headers.put("Retry-After", List.of(throttled.retryAfter().strip()));
-            }
-            return ProxyResponse.error(429, message, "rate_limit_error", "rate_limited", headers);
-        }
-        boolean malformed = lastOutcome instanceof Outcome.Failed failed && failed.kind() == FailureKind.MALFORMED;
-        return ProxyResponse.error(timeout ? 504 : 502, message, OpenAiErrors.UPSTREAM,
-                timeout ? "upstream_timeout" : malformed ? "upstream_malformed" : "upstream_error", headers);
+        return Unanswered.exhausted(route, attempts, lastTarget, lastOutcome,
+                trail.on(ResponseHeaders.of(lastTarget, attempts)));
     }
 
     private void logTrail() {

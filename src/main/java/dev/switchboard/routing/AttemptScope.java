@@ -3,6 +3,8 @@ package dev.switchboard.routing;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.switchboard.metrics.GenAi;
@@ -29,6 +31,9 @@ import io.opentelemetry.context.Context;
  * are ignored. Thread-safe.
  */
 final class AttemptScope {
+
+    /** Each provider's host, parsed once from its base URL (a handful per policy), not on every attempt. */
+    private static final Map<String, String> HOSTS = new ConcurrentHashMap<>();
 
     private final Target target;
     private final ProviderState state;
@@ -74,8 +79,12 @@ final class AttemptScope {
             case COMPLETIONS -> "text_completion";
             case EMBEDDINGS -> "embeddings";
         };
-        String host = spec.baseUrl() == null ? "localhost" : URI.create(spec.baseUrl()).getHost();
-        return new GenAi(operation, GenAi.system(spec.type()), spec.name(), modelTag, host == null ? "" : host);
+        String host = spec.baseUrl() == null ? "localhost"
+                : HOSTS.computeIfAbsent(spec.baseUrl(), url -> {
+                    String parsed = URI.create(url).getHost();
+                    return parsed == null ? "" : parsed;
+                });
+        return new GenAi(operation, GenAi.system(spec.type()), spec.name(), modelTag, host);
     }
 
     /** The provider said which model answered (it may name a dated version of the one asked for). */

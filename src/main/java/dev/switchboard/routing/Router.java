@@ -76,7 +76,7 @@ public class Router {
         }
         Duration callerDeadline;
         try {
-            callerDeadline = callerDeadline(headers);
+            callerDeadline = Deadline.callers(headers);
         } catch (InvalidRequestException e) {
             return now(ProxyResponse.error(400, e.getMessage(), OpenAiErrors.INVALID_REQUEST, e.code(), Map.of()));
         }
@@ -125,7 +125,7 @@ public class Router {
         return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
                 metrics, routeTag, drain.ended(), tracing, trace, callerDeadline)
                 .run()
-                .invoke(answer -> traced(span, answer))
+                .invoke(answer -> Tracing.answered(span, answer))
                 .onFailure().recoverWithItem(failure -> {
                     LOGGER.errorf(failure, "unexpected failure routing a request for '%s'", admitted.route().name());
                     return ProxyResponse.error(500, "internal error while routing the request", OpenAiErrors.SERVER,
@@ -164,66 +164,6 @@ public class Router {
         }).onFailure().recoverWithItem(failure -> ProxyResponse.error(502, "Provider '" + provider
                 + "' could not be reached: " + FailureKind.of(failure).description() + ".",
                 OpenAiErrors.UPSTREAM, "upstream_error", Map.of()));
-    }
-
-    /** The caller's deadline for its whole request, in milliseconds. */
-    public static final String DEADLINE_HEADER = "x-switchboard-deadline-ms";
-    /** The OpenAI SDKs' own request timeout, in seconds; read when the caller sets no deadline of its own. */
-    public static final String SDK_TIMEOUT_HEADER = "x-stainless-timeout";
-
-    /**
-     * The deadline the caller set: {@code x-switchboard-deadline-ms}, else the OpenAI SDKs' {@code x-stainless-timeout}
-     * (seconds), else null.
-     *
-     * @throws InvalidRequestException for a deadline header that is not a positive number of milliseconds
-     */
-    static Duration callerDeadline(RequestHeaders headers) {
-        String millis = headers.get(DEADLINE_HEADER);
-        if (millis != null) {
-            try {
-                long value = Long.parseLong(millis.strip());
-                if (value > 0) {
-                    return Duration.ofMillis(value);
-                }
-            } catch (NumberFormatException e) {
-                // answered below
-            }
-            throw new InvalidRequestException("invalid_deadline", DEADLINE_HEADER
-                    + " must be a positive whole number of milliseconds, got '" + millis + "'.");
-        }
-        String seconds = headers.get(SDK_TIMEOUT_HEADER);
-        if (seconds != null) {
-            try {
-                double value = Double.parseDouble(seconds.strip());
-                if (value > 0 && value < 86_400) {
-                    return Duration.ofMillis(Math.round(value * 1000));
-                }
-            } catch (NumberFormatException e) {
-                // an SDK's hint only: ignored when it does not read as seconds
-            }
-        }
-        return null;
-    }
-
-    /** What the request span says of the answer: the provider and model that answered, the attempts, the status. */
-    private static void traced(Span span, ProxyResponse answer) {
-        List<String> provider = answer.headers().get(ResponseHeaders.PROVIDER);
-        List<String> model = answer.headers().get(ResponseHeaders.MODEL);
-        List<String> attempts = answer.headers().get(ResponseHeaders.ATTEMPTS);
-        if (provider != null && !provider.isEmpty()) {
-            span.setAttribute("switchboard.provider", provider.get(0));
-        }
-        if (model != null && !model.isEmpty()) {
-            span.setAttribute("gen_ai.request.model", model.get(0));
-        }
-        if (attempts != null && !attempts.isEmpty()) {
-            span.setAttribute("switchboard.attempts", Long.parseLong(attempts.get(0)));
-        }
-        span.setAttribute("switchboard.outcome", answer.status() < 400 ? "answered" : "error " + answer.status());
-        List<String> trail = answer.headers().get(AttemptTrail.HEADER);
-        if (trail != null && !trail.isEmpty()) {
-            span.setAttribute("switchboard.attempt_trail", trail.get(0));
-        }
     }
 
     /**

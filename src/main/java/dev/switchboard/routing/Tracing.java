@@ -1,5 +1,7 @@
 package dev.switchboard.routing;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.metrics.GenAi;
@@ -44,5 +46,26 @@ public class Tracing {
     /** The request's own span (the HTTP server's), or an invalid one that ignores everything. */
     static Span request(Context context) {
         return Span.fromContext(context);
+    }
+
+    /** What the request span says of the answer: the provider and model that answered, the attempts, the status. */
+    static void answered(Span span, ProxyResponse answer) {
+        List<String> provider = answer.headers().get(ResponseHeaders.PROVIDER);
+        List<String> model = answer.headers().get(ResponseHeaders.MODEL);
+        List<String> attempts = answer.headers().get(ResponseHeaders.ATTEMPTS);
+        if (provider != null && !provider.isEmpty()) {
+            span.setAttribute("switchboard.provider", provider.get(0));
+        }
+        if (model != null && !model.isEmpty()) {
+            span.setAttribute("gen_ai.request.model", model.get(0));
+        }
+        if (attempts != null && !attempts.isEmpty()) {
+            span.setAttribute("switchboard.attempts", Long.parseLong(attempts.get(0)));
+        }
+        span.setAttribute("switchboard.outcome", answer.status() < 400 ? "answered" : "error " + answer.status());
+        List<String> trail = answer.headers().get(AttemptTrail.HEADER);
+        if (trail != null && !trail.isEmpty()) {
+            span.setAttribute("switchboard.attempt_trail", trail.get(0));
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.switchboard.translate;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.routing.ProxyResponse;
 import dev.switchboard.schema.SseEvent;
 import dev.switchboard.schema.openai.OpenAiFormat;
 import io.vertx.core.buffer.Buffer;
@@ -74,6 +77,24 @@ final class ChatFrames {
     static boolean isSwitchboardError(Buffer frame) {
         return frame.length() >= ERROR_PREFIX.length()
                 && frame.getString(0, ERROR_PREFIX.length(), "UTF-8").equals(ERROR_PREFIX);
+    }
+
+    /**
+     * A passed-through answer, its frames as they are but for the OpenAI-shaped error event Switchboard adds to a
+     * stream that ends early, which {@code error} rewrites into the client schema's own.
+     */
+    static ProxyResponse rewritingErrors(ProxyResponse served, Function<JsonNode, Buffer> error,
+            Consumer<Buffer> passed) {
+        if (served.stream() == null) {
+            return served;
+        }
+        return ProxyResponse.streaming(served.status(), served.headers(), served.stream().map(frame -> {
+            if (isSwitchboardError(frame)) {
+                return error.apply(read(frame).json().path("error"));
+            }
+            passed.accept(frame);
+            return frame;
+        }));
     }
 
     /** A named event, {@code event: <name>} and one data line. */

@@ -41,13 +41,8 @@ public final class MessagesChat implements ClientApi {
 
     @Override
     public ProxyResponse fromNative(ProxyResponse served) {
-        if (served.stream() == null) {
-            return served;
-        }
-        return ProxyResponse.streaming(served.status(), served.headers(), served.stream()
-                .map(frame -> ChatFrames.isSwitchboardError(frame)
-                        ? MessagesStream.errorEvent(ChatFrames.read(frame).json().path("error"))
-                        : frame));
+        return ChatFrames.rewritingErrors(served, MessagesStream::errorEvent, frame -> {
+        });
     }
 
     @Override

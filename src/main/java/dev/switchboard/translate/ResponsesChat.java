@@ -66,20 +66,14 @@ public final class ResponsesChat implements ClientApi {
 
     @Override
     public ProxyResponse fromNative(ProxyResponse served) {
-        if (served.stream() == null) {
-            return served;
-        }
+        // the error event continues the upstream's sequence numbers
         AtomicLong next = new AtomicLong();
-        return ProxyResponse.streaming(served.status(), served.headers(), served.stream().map(frame -> {
-            if (ChatFrames.isSwitchboardError(frame)) {
-                return ResponsesStream.errorEvent(ChatFrames.read(frame).json().path("error"), next.get());
-            }
+        return ChatFrames.rewritingErrors(served, error -> ResponsesStream.errorEvent(error, next.get()), frame -> {
             long sequence = sequenceNumber(frame);
             if (sequence >= 0) {
                 next.set(sequence + 1);
             }
-            return frame;
-        }));
+        });
     }
 
     /** The data of one event's frame as JSON, or null. */
