@@ -40,8 +40,6 @@ public class Metrics {
     public static final String ROUTING_HEALTH_CHECK_FAILURES = "switchboard.routing.health.check.failures";
     public static final String ROUTING_STRATEGY_FAILURES = "switchboard.routing.strategy.failures";
     public static final String PROVIDER_ATTEMPTS = "switchboard.provider.attempts";
-    public static final String PROVIDER_REQUEST_DURATION = "switchboard.provider.request.duration";
-    public static final String PROVIDER_TTFT = "switchboard.provider.ttft";
     public static final String PROVIDER_IN_FLIGHT = "switchboard.provider.in.flight";
     public static final String PROVIDER_BREAKER_STATE = "switchboard.provider.breaker.state";
     public static final String COST = "switchboard.cost.usd";
@@ -58,18 +56,23 @@ public class Metrics {
     /** The model tag of requests that pin a provider with a caller-chosen model. */
     public static final String PINNED = "(pinned)";
 
-    /**
-     * Bucket bounds of the duration histograms, in seconds: the OpenTelemetry GenAI conventions' advice for
-     * {@code gen_ai.client.operation.duration} (14 buckets instead of Micrometer's default percentile histogram).
+    /*
+     * Explicit bucket sets, each a subset of the OpenTelemetry GenAI conventions' advice, so these series aggregate with
+     * other instruments that follow it on the bounds they share. Subsets, to keep the scrape of a policy with eight
+     * provider-model pairs under 100 KB (ScrapeBudgetIT): every bucket costs a line of about 200 bytes per series.
      */
-    static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
-            10.24, 20.48, 40.96, 81.92);
-    /** Bucket bounds of the time to first token, in seconds (the GenAI conventions' time-to-first-token advice). */
-    static final Duration[] FIRST_TOKEN_BUCKETS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
-            0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
-    /** Bucket bounds of token counts (the GenAI conventions' advice for {@code gen_ai.client.token.usage}). */
-    static final double[] TOKEN_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
-            16777216, 67108864 };
+    /**
+     * {@code gen_ai.client.operation.duration}, in seconds: the advice's bounds from 80 ms to 41 s (a whole answer in
+     * under 80 ms is one bucket, one past 41 s is +Inf).
+     */
+    static final Duration[] DURATION_BUCKETS = seconds(0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96);
+    /** {@code gen_ai.client.operation.time_to_first_chunk}, in seconds: the advice's bounds from 40 ms to 10 s. */
+    static final Duration[] FIRST_CHUNK_BUCKETS = seconds(0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24);
+    /**
+     * {@code gen_ai.client.token.usage}: the advice's bounds from 16 to 2^20 tokens (an answer of 1 to 16 tokens is
+     * one bucket; the advice's 4M to 67M are past every model's context window).
+     */
+    static final double[] TOKEN_BUCKETS = { 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576 };
 
     private final MeterRegistry registry;
     /**
@@ -140,21 +143,14 @@ public class Metrics {
      *
      * @param outcome success, 4xx, 429, 5xx, timeout, connect, broken or malformed
      * @param duration the whole attempt: to the answer, or for a stream to its last event
-     * @param streamed whether it was a stream that started (its time to first token was recorded apart)
      * @param responseModel the model the provider said answered, or null when it did not say
      */
-    public void attempt(String provider, String model, String outcome, Duration duration, boolean streamed,
-            GenAi genAi, String responseModel) {
+    public void attempt(String provider, String model, String outcome, Duration duration, GenAi genAi,
+            String responseModel) {
         counter(new Key(PROVIDER_ATTEMPTS, provider, model, outcome, null),
                 k -> Counter.builder(PROVIDER_ATTEMPTS).description("Attempts by outcome")
                         .tags("provider", provider, "model", model, "outcome", outcome))
                 .increment();
-        if (!streamed) {
-            timer(new Key(PROVIDER_REQUEST_DURATION, provider, model, null, null),
-                    k -> Timer.builder(PROVIDER_REQUEST_DURATION).description("Duration of non-streaming attempts")
-                            .tags("provider", provider, "model", model).serviceLevelObjectives(DURATION_BUCKETS))
-                    .record(duration);
-        }
         // error.type only on failures: Prometheus needs one set of label names per metric, and an empty value is an
         // absent label there; a 4xx answer is the provider's answer, not a failure of the operation
         String error = "success".equals(outcome) || "4xx".equals(outcome) ? "" : outcome;
@@ -166,29 +162,31 @@ public class Metrics {
                 .record(duration);
     }
 
-    /** The conventions' attributes of every GenAI meter, with the request model as tagged ({@code (pinned)}). */
+    /**
+     * The conventions' attributes of every GenAI meter, with the request model as tagged ({@code (pinned)}). Not
+     * {@code server.address}: it follows from {@code switchboard.provider} (one base URL per provider), and on every
+     * bucket line of every series it cost an eighth of the scrape; the spans carry it.
+     */
     private static Tags genAiTags(GenAi genAi, String model) {
         return Tags.of("gen_ai.operation.name", genAi.operation(), "gen_ai.provider.name", genAi.system(),
-                "switchboard.provider", genAi.provider(), "gen_ai.request.model", model, "server.address",
-                genAi.serverAddress());
+                "switchboard.provider", genAi.provider(), "gen_ai.request.model", model);
     }
 
     /** A stream's first event arrived after {@code duration}. */
-    public void firstToken(String provider, String model, Duration duration, GenAi genAi) {
-        timer(new Key(PROVIDER_TTFT, provider, model, null, null),
-                k -> Timer.builder(PROVIDER_TTFT).description("Time to first token of streams")
-                        .tags("provider", provider, "model", model).serviceLevelObjectives(FIRST_TOKEN_BUCKETS))
-                .record(duration);
+    public void firstToken(String model, Duration duration, GenAi genAi) {
         timer(new Key(GEN_AI_TIME_TO_FIRST_CHUNK, genAi, model, null, null),
                 k -> Timer.builder(GEN_AI_TIME_TO_FIRST_CHUNK).description("Time to the first chunk of a stream")
-                        .tags(genAiTags(genAi, model)).serviceLevelObjectives(DURATION_BUCKETS))
+                        .tags(genAiTags(genAi, model)).serviceLevelObjectives(FIRST_CHUNK_BUCKETS))
                 .record(duration);
     }
 
     /** Tokens of one answer. */
     public void tokens(String model, GenAi genAi, long input, long output) {
         summary(genAi, model, "input").record((double) input);
-        summary(genAi, model, "output").record((double) output);
+        if (!"embeddings".equals(genAi.operation())) {
+            // an embedding has no output tokens: a series of zeros would only cost scrape size
+            summary(genAi, model, "output").record((double) output);
+        }
     }
 
     private DistributionSummary summary(GenAi genAi, String model, String type) {

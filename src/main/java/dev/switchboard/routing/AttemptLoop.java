@@ -222,9 +222,9 @@ final class AttemptLoop {
         return ProxyResponse.streaming(200, trail.on(ResponseHeaders.stream(target, attempts)),
                 StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
                         outcome -> {
-                            scope.answeredBy(stream.usage().reported());
-                            scope.settle(outcome);
                             Usage used = stream.usage().reported();
+                            scope.answeredBy(used, stream.first().model());
+                            scope.settle(outcome);
                             scope.account(used != null ? used
                                     : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
                         }))

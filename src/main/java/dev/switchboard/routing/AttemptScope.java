@@ -89,8 +89,18 @@ final class AttemptScope {
 
     /** The provider said which model answered (it may name a dated version of the one asked for). */
     void answeredBy(Usage reported) {
+        answeredBy(reported, null);
+    }
+
+    /**
+     * As {@link #answeredBy(Usage)}, for a stream: its usage names the model when the provider sent usage, else its
+     * first event does ({@code firstEventModel}), so a stream's meters carry the same response model as a JSON answer.
+     */
+    void answeredBy(Usage reported, String firstEventModel) {
         if (reported != null && reported.model() != null) {
             responseModel = reported.model();
+        } else if (firstEventModel != null) {
+            responseModel = firstEventModel;
         }
         Span attempt = span;
         if (reported != null && attempt != null) {
@@ -117,7 +127,7 @@ final class AttemptScope {
         long elapsed = System.nanoTime() - started;
         firstEvent = elapsed;
         stats.firstToken(elapsed);
-        metrics.firstToken(target.provider(), modelTag, Duration.ofNanos(elapsed), genAi);
+        metrics.firstToken(modelTag, Duration.ofNanos(elapsed), genAi);
     }
 
     /** Settles the attempt with {@code outcome}; only the first call counts. */
@@ -136,7 +146,7 @@ final class AttemptScope {
         boolean streamed = firstEvent >= 0;
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();
-            metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
+            metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), genAi,
                     answeringModel());
             return;
         }
@@ -151,7 +161,7 @@ final class AttemptScope {
         } else {
             health.failed(outcome.describe());
         }
-        metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), streamed, genAi,
+        metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), genAi,
                 answeringModel());
     }
 

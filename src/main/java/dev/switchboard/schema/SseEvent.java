@@ -37,6 +37,27 @@ public record SseEvent(String name, String data, String comment) {
         return data != null && data.startsWith("{\"error\"");
     }
 
+    /**
+     * The first {@code "model"} string of the data, or null: the answering model of a stream's first event (an OpenAI
+     * chunk, an Anthropic {@code message_start}, a Responses {@code response.created}). A scan, not a parse: the
+     * first event is small, and this runs once per stream.
+     */
+    public String model() {
+        if (data == null) {
+            return null;
+        }
+        int key = data.indexOf("\"model\"");
+        if (key < 0) {
+            return null;
+        }
+        int i = key + 7;
+        while (i < data.length() && (data.charAt(i) == ' ' || data.charAt(i) == ':')) {
+            i++;
+        }
+        int end = i < data.length() && data.charAt(i) == '"' ? data.indexOf('"', i + 1) : -1;
+        return end > i + 1 && end - i <= 257 ? data.substring(i + 1, end) : null;
+    }
+
     /** The event in SSE wire format, ending with the blank line that dispatches it. */
     public Buffer frame() {
         StringBuilder out = new StringBuilder((data != null ? data.length() : 0) + 16);
