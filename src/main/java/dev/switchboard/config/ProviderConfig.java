@@ -15,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, String apiKeyFile, String apiKeyHeader,
         Map<String, String> headers, Duration timeout, Duration connectTimeout, Duration firstTokenTimeout,
         Duration idleTimeout, Integer maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit,
-        HealthConfig health, MockConfig mock, Boolean responsesApi) {
+        HealthConfig health, MockConfig mock, Boolean responsesApi, String concurrency) {
 
     /** Provider types the policy may name. */
     public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");
@@ -54,6 +54,9 @@ public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, Stri
             }
         }
         mock = type.equals("mock") && mock == null ? MockConfig.DEFAULT : mock;
+        if (concurrency != null && !concurrency.equals("fixed") && !concurrency.equals("adaptive")) {
+            throw new ConfigViolation("concurrency", "must be 'fixed' or 'adaptive', got '" + concurrency + "'");
+        }
         if (Boolean.TRUE.equals(responsesApi) && !type.equals("openai")) {
             throw new ConfigViolation("responses-api", "is only valid for type 'openai'");
         }

@@ -34,8 +34,16 @@ final class ProviderView {
                 .put("success_rate", round(health.successRate()))
                 .put("requests", health.requests())
                 .put("in_flight", health.inFlight())
+                .put("in_flight_limit", state.inFlightLimit())
+                .put("concurrency", state.adaptive() != null ? "adaptive" : "fixed")
                 .put("last_error", health.lastError());
         node.put("last_error_at", instant(health.lastErrorAt()));
+        if (state.spec().rateLimit().admits()) {
+            node.putObject("rate_limit").put("requests_left", state.budget().requestsLeft())
+                    .put("tokens_left", state.budget().tokensLeft());
+        } else {
+            node.putNull("rate_limit");
+        }
         if (Boolean.TRUE.equals(state.spec().health().probe())) {
             ProviderHealth.Probe probe = health.probe();
             node.putObject("probe").put("status", probe.status()).put("failures", probe.failures())

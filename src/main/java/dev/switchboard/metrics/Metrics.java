@@ -42,6 +42,9 @@ public class Metrics {
     public static final String PROVIDER_ATTEMPTS = "switchboard.provider.attempts";
     public static final String PROVIDER_IN_FLIGHT = "switchboard.provider.in.flight";
     public static final String PROVIDER_BREAKER_STATE = "switchboard.provider.breaker.state";
+    public static final String PROVIDER_CONCURRENCY_LIMIT = "switchboard.provider.concurrency.limit";
+    public static final String PROVIDER_RATELIMIT_REMAINING = "switchboard.provider.ratelimit.remaining";
+    public static final String ROUTING_RATELIMIT_SKIPS = "switchboard.routing.ratelimit.skips";
     public static final String COST = "switchboard.cost.usd";
     public static final String ROUTE_COST = "switchboard.route.cost.usd";
     public static final String REQUESTS_SHED = "switchboard.requests.shed";
@@ -220,6 +223,34 @@ public class Metrics {
             functions.add(Gauge.builder(PROVIDER_BREAKER_STATE, breakerState)
                     .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
                     .register(registry));
+        }
+    }
+
+    /** A target was skipped because its provider's reported rate-limit budget is spent. */
+    public void rateLimitSkip(String provider) {
+        counter(new Key(ROUTING_RATELIMIT_SKIPS, provider, null, null, null),
+                k -> Counter.builder(ROUTING_RATELIMIT_SKIPS)
+                        .description("Targets skipped because their provider reported its rate-limit budget spent")
+                        .tag("provider", provider))
+                .increment();
+    }
+
+    /**
+     * Gauges of a provider that adapts its in-flight limit or admits by its rate-limit headers, registered once per
+     * provider name; each reads the provider's current state (NaN when it has none now).
+     */
+    public void providerLimits(String provider, Supplier<Number> limit, Supplier<Number> requestsLeft,
+            Supplier<Number> tokensLeft) {
+        if (gauges.add(provider + "\u0000limits")) {
+            functions.add(Gauge.builder(PROVIDER_CONCURRENCY_LIMIT, limit)
+                    .description("Adaptive in-flight limit (concurrency: adaptive)").tag("provider", provider)
+                    .register(registry));
+            functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, requestsLeft)
+                    .description("Rate-limit budget left as the provider's headers report it, less what was sent since")
+                    .tags("provider", provider, "kind", "requests").register(registry));
+            functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, tokensLeft)
+                    .description("Rate-limit budget left as the provider's headers report it, less what was sent since")
+                    .tags("provider", provider, "kind", "tokens").register(registry));
         }
     }
 

@@ -29,11 +29,12 @@ import dev.switchboard.config.RateLimitConfig;
  * @param mock the mock's behaviour (only for type mock)
  * @param responsesApi whether this OpenAI-type API serves {@code /responses} itself (requests to Switchboard's
  *        {@code /v1/responses} then pass through to it)
+ * @param adaptiveConcurrency whether the in-flight limit adapts (AIMD) below {@code maxConcurrency}
  */
 public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
         Map<String, String> headers, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
         int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
-        MockConfig mock, boolean responsesApi) {
+        MockConfig mock, boolean responsesApi, boolean adaptiveConcurrency) {
 
     public ProviderSpec {
         headers = Map.copyOf(headers);
@@ -45,6 +46,6 @@ public record ProviderSpec(String name, String type, String baseUrl, Secret apiK
             int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
             MockConfig mock) {
         this(name, type, baseUrl, apiKey, apiKeyHeader, headers, connectTimeout, firstTokenTimeout, idleTimeout,
-                maxConcurrency, circuitBreaker, rateLimit, health, mock, false);
+                maxConcurrency, circuitBreaker, rateLimit, health, mock, false, false);
     }
 }

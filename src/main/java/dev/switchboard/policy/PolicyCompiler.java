@@ -186,6 +186,6 @@ public final class PolicyCompiler {
                         : defaults.circuitBreaker(),
                 config.rateLimit() != null ? config.rateLimit().orElse(defaults.rateLimit()) : defaults.rateLimit(),
                 config.health() != null ? config.health().orElse(defaults.health()) : defaults.health(),
-                config.mock(), Boolean.TRUE.equals(config.responsesApi()));
+                config.mock(), Boolean.TRUE.equals(config.responsesApi()), "adaptive".equals(config.concurrency()));
     }
 }

@@ -51,10 +51,10 @@ final class PolicyReload {
     ActivePolicy apply(PolicyFile.Contents contents) throws PolicyException {
         PolicyConfig config = parser.parse(contents.yaml(), contents.source());
         RoutingTable table = compiler.compile(config, contents.source());
-        Map<String, Provider> adapters = pool.adaptersFor(table);
+        Map<String, ProviderState> states = providerStates.forProviders(table.providers().values());
+        Map<String, Provider> adapters = pool.adaptersFor(table, states);
         ActivePolicy next;
         try {
-            Map<String, ProviderState> states = providerStates.forProviders(table.providers().values());
             next = ActivePolicy.activate(table, adapters, states, stats, contents.source(), contents.demo(),
                     Instant.now());
         } catch (RuntimeException e) {

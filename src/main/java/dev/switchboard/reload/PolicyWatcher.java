@@ -182,6 +182,14 @@ public class PolicyWatcher {
         for (String name : active.states().keySet()) {
             metrics.provider(name, () -> current(name).map(s -> (Number) s.health().snapshot().inFlight()).orElse(0),
                     () -> current(name).map(s -> (Number) breakerCode(s.guard().state())).orElse(0));
+            ProviderState state = active.states().get(name);
+            if (state.adaptive() != null || state.spec().rateLimit().admits()) {
+                metrics.providerLimits(name,
+                        () -> current(name).map(s -> (Number) (s.adaptive() != null ? s.adaptive().limit()
+                                : Double.NaN)).orElse(Double.NaN),
+                        () -> current(name).map(s -> (Number) s.budget().requestsLeft()).orElse(Double.NaN),
+                        () -> current(name).map(s -> (Number) s.budget().tokensLeft()).orElse(Double.NaN));
+            }
         }
         activated.fire(active);
         return active;

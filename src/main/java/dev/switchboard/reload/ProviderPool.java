@@ -34,12 +34,17 @@ final class ProviderPool {
         this.factory = new ProviderFactory(vertx);
     }
 
-    /** The adapters a table needs: the live one where its spec is equal, a new one otherwise. Changes nothing live. */
-    Map<String, Provider> adaptersFor(RoutingTable table) {
+    /**
+     * The adapters a table needs: the live one where its spec is equal, a new one otherwise, whose answers' rate-limit
+     * headers feed its provider state's budget when the provider admits by them. Changes nothing live. An adapter is
+     * kept exactly when its state is (both on an equal spec), so a kept adapter already feeds the kept budget.
+     */
+    Map<String, Provider> adaptersFor(RoutingTable table, Map<String, ProviderState> states) {
         Map<String, Provider> next = new LinkedHashMap<>();
         for (ProviderSpec spec : table.providers().values()) {
             Provider existing = live.get(spec.name());
-            next.put(spec.name(), existing != null && existing.spec().equals(spec) ? existing : factory.create(spec));
+            next.put(spec.name(), existing != null && existing.spec().equals(spec) ? existing
+                    : factory.create(spec, spec.rateLimit().admits() ? states.get(spec.name()).budget() : null));
         }
         return next;
     }

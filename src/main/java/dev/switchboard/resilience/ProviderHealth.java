@@ -59,6 +59,11 @@ public final class ProviderHealth {
         }
     }
 
+    /** Attempts in flight now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     public void end() {
         inFlight.decrementAndGet();
     }

@@ -51,8 +51,6 @@ final class AttemptLoop {
     private final Multi<String> drained;
     private final boolean[] tried;
     private final Tracing tracing;
-    /** Whether a target was skipped in this round because the time left was below its usual answer time. */
-    private boolean tooLate;
     /** The request's trace context: each attempt's span is its child. */
     private final Context trace;
     private int attempts;
@@ -63,10 +61,9 @@ final class AttemptLoop {
     private final AttemptTrail trail = new AttemptTrail();
     /** When the current attempt went out ({@link System#nanoTime()}). */
     private long attemptStarted;
-    /** Whether a target was skipped in the current round because its provider was at its max-concurrency. */
-    private boolean saturated;
     /** When the request must be answered by: the caller's deadline or the route's request-timeout. */
     private final Deadline deadline;
+    private final TargetGate gate;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
@@ -87,6 +84,7 @@ final class AttemptLoop {
         this.tracing = tracing;
         this.trace = trace;
         this.deadline = new Deadline(route, callerDeadline);
+        this.gate = new TargetGate(runtime, deadline, tooLong, request, metrics);
     }
 
     Uni<ProxyResponse> run() {
@@ -96,8 +94,7 @@ final class AttemptLoop {
     /** The next target of the plan whose guard admits it; a whole round of refusals means nothing is available. */
     private Uni<ProxyResponse> next(int refused) {
         if (refused == 0) {
-            saturated = false;
-            tooLate = false;
+            gate.newRound();
         }
         if (deadline.passed()) {
             return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
@@ -106,7 +103,7 @@ final class AttemptLoop {
             if (lastOutcome != null) {
                 metrics.fallback(routeTag, lastTarget.provider(), "none", lastOutcome.tag());
             }
-            if (tooLate && refused >= plan.size()) {
+            if (gate.tooLate() && refused >= plan.size()) {
                 // nothing left that could answer before the deadline: say so now rather than at the deadline
                 return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
             }
@@ -119,25 +116,22 @@ final class AttemptLoop {
                 trail.waited(lastTarget.provider(), wait.toNanos());
                 return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
             }
+            Duration slot = refused >= plan.size() ? deadline.slotWait(gate.slotWait()) : null;
+            if (slot != null) {
+                // every provider with room is at its adaptive limit: wait for a slot while the deadline allows
+                return Uni.createFrom().voidItem().onItem().delayIt().by(slot).onItem().transformToUni(v -> next(0));
+            }
+            if (attempts == 0 && gate.budgetResetsIn() != null) {
+                return Uni.createFrom().item(Unanswered.budgetSpent(route, gate.budgetResetsIn(), metrics, routeTag));
+            }
             return Uni.createFrom().item(attempts == 0
-                    ? Unanswered.noTarget(policy, route, plan, routeTag, saturated, metrics)
+                    ? Unanswered.noTarget(policy, route, plan, routeTag, gate.saturated(), metrics)
                     : exhausted());
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
-        if (!tooLong.admits(target, tried[position])) {
-            return next(refused + 1);
-        }
-        if (deadline.wouldOvershoot(runtime.stats(target), tried[position] ? route.backoff() : Duration.ZERO)) {
-            LOGGER.debugf("route '%s': skipping %s, it would not answer before the deadline", route.name(), target);
-            tooLate = true;
-            return next(refused + 1);
-        }
         ProviderState state = policy.state(target.provider());
-        if (!state.health().tryBegin(state.spec().maxConcurrency())) {
-            LOGGER.debugf("route '%s': skipping %s, provider at its max-concurrency %d", route.name(), target,
-                    state.spec().maxConcurrency());
-            saturated = true;
+        if (!gate.admits(target, state, tried[position])) {
             return next(refused + 1);
         }
         return state.guard().admit().onItem().transformToUni(permit -> {
@@ -152,6 +146,7 @@ final class AttemptLoop {
                 metrics.fallback(routeTag, lastTarget.provider(), target.provider(), lastOutcome.tag());
             }
             metrics.selected(routeTag, target.provider(), modelTag(target));
+            gate.sending(state);
             return attempt(target, state, permit.get(), repeat);
         });
     }
@@ -265,7 +260,7 @@ final class AttemptLoop {
         String message;
         if (stop == StreamRelay.Stop.DEADLINE) {
             message = deadline.describe()
-                    + (tooLate ? " leaves too little time for any target" : " ran out") + " after " + attempts
+                    + (gate.tooLate() ? " leaves too little time for any target" : " ran out") + " after " + attempts
                     + " attempt(s)"
                     + (lastOutcome != null ? "; last: provider '" + lastTarget.provider() + "' failed with "
                             + lastOutcome.describe() : "")

@@ -138,12 +138,19 @@ final class AttemptScope {
         outcome.settle(state.guard(), permit);
         end(outcome);
         ProviderHealth health = state.health();
+        boolean streamed = firstEvent >= 0;
+        if (state.adaptive() != null && started != 0) {
+            if (outcome instanceof Outcome.Throttled) {
+                state.adaptive().throttled(started);
+            } else if (outcome instanceof Outcome.Answered) {
+                state.adaptive().succeeded(started, firstEvent, health.inFlight());
+            }
+        }
         health.end();
         if (started == 0) {
             return;
         }
         long elapsed = System.nanoTime() - started;
-        boolean streamed = firstEvent >= 0;
         if (outcome instanceof Outcome.Abandoned) {
             stats.release();
             metrics.attempt(target.provider(), modelTag, outcome.tag(), Duration.ofNanos(elapsed), genAi,

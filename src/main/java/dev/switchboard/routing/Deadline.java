@@ -51,6 +51,17 @@ final class Deadline {
     }
 
     /**
+     * How long to wait for an in-flight slot before the next round: {@code step} when that leaves time before the
+     * deadline, else null (no deadline: no wait).
+     */
+    Duration slotWait(Duration step) {
+        if (at == 0 || step == null) {
+            return null;
+        }
+        return at - System.nanoTime() > step.toNanos() ? step : null;
+    }
+
+    /**
      * How long to wait before retrying a throttled target: its {@code Retry-After}, when the wait and its usual answer
      * fit before the deadline; null without a deadline, or when they do not fit.
      */

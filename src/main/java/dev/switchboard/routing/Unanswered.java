@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,22 @@ final class Unanswered {
                 + "); retry in " + seconds + "s.";
         LOGGER.warnf("route '%s': %s", route.name(), message);
         return ProxyResponse.error(503, message, OpenAiErrors.UPSTREAM, "no_available_provider", headers);
+    }
+
+    /**
+     * 429 {@code rate_limited} before any attempt: every target that could take the request was skipped because its
+     * provider's reported rate-limit budget is spent; {@code Retry-After} is when the first one resets.
+     */
+    static ProxyResponse budgetSpent(Route route, Duration resetsIn, Metrics metrics, String routeTag) {
+        metrics.noAvailableProvider(routeTag);
+        long seconds = Math.max(1, (resetsIn.toMillis() + 999) / 1000);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", List.of(Long.toString(seconds)));
+        headers.put(ResponseHeaders.ATTEMPTS, List.of("0"));
+        String message = "The rate limits of every provider of '" + route.name() + "', as their own headers report them, "
+                + "are spent; retry in " + seconds + "s.";
+        LOGGER.warnf("route '%s': %s", route.name(), message);
+        return ProxyResponse.error(429, message, "rate_limit_error", "rate_limited", headers);
     }
 
     /**

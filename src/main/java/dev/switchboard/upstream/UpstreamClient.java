@@ -2,10 +2,12 @@ package dev.switchboard.upstream;
 
 import java.net.URI;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
 import dev.switchboard.model.ProviderSpec;
+import dev.switchboard.schema.RateLimitHeaders;
 import dev.switchboard.schema.SseEvent;
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Multi;
@@ -46,10 +48,13 @@ public final class UpstreamClient implements AutoCloseable {
     private final RequestOptions json;
     private final RequestOptions events;
     private final RequestOptions probe;
+    /** Where the provider's rate-limit headers go, or null when nothing reads them. */
+    private final Consumer<RateLimitHeaders> rateLimits;
 
-    private UpstreamClient(ProviderSpec spec, HttpClient http) {
+    private UpstreamClient(ProviderSpec spec, HttpClient http, Consumer<RateLimitHeaders> rateLimits) {
         this.spec = spec;
         this.http = http;
+        this.rateLimits = rateLimits;
         URI base = URI.create(spec.baseUrl());
         boolean tls = "https".equalsIgnoreCase(base.getScheme());
         String path = base.getRawPath() == null ? "" : base.getRawPath();
@@ -64,7 +69,8 @@ public final class UpstreamClient implements AutoCloseable {
         this.probe = new RequestOptions(template).setMethod(HttpMethod.GET);
     }
 
-    public static UpstreamClient create(ProviderSpec spec, Vertx vertx) {
+    /** A client whose answers' rate-limit headers go to {@code rateLimits} (null: not read). */
+    public static UpstreamClient create(ProviderSpec spec, Vertx vertx, Consumer<RateLimitHeaders> rateLimits) {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()))
                 .setKeepAlive(true)
@@ -72,7 +78,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .setVerifyHost(true)
                 .setMaxPoolSize(poolSize(spec))
                 .setName("switchboard-" + spec.name()));
-        return new UpstreamClient(spec, http);
+        return new UpstreamClient(spec, http, rateLimits);
     }
 
     /** Connections per client: the provider's {@code max-concurrency}, or 50; attempts past it wait for one. */
@@ -90,10 +96,22 @@ public final class UpstreamClient implements AutoCloseable {
                 // a backstop: the adapters bound the wait with the first-token-timeout
                 .setIdleTimeout(spec.firstTokenTimeout().toMillis() + 1000);
         return http.request(options).onItem().transformToUni(request -> request.send(wrap(body))
-                .onItem().transformToUni(response -> response.body().map(b -> new UpstreamResponse(
-                        response.statusCode(), response.getHeader("Content-Type"), b.getBytes(),
-                        response.getHeader("Retry-After"), null)))
+                .onItem().transformToUni(response -> {
+                    report(response);
+                    return response.body().map(b -> new UpstreamResponse(response.statusCode(),
+                            response.getHeader("Content-Type"), b.getBytes(), response.getHeader("Retry-After"), null));
+                })
                 .onCancellation().invoke(request::reset));
+    }
+
+    /** Passes the answer's rate-limit headers on, when something reads them and the answer has any. */
+    private void report(HttpClientResponse response) {
+        if (rateLimits != null) {
+            RateLimitHeaders report = RateLimitHeaders.parse(response::getHeader, System.currentTimeMillis());
+            if (report != null) {
+                rateLimits.accept(report);
+            }
+        }
     }
 
     /**
@@ -133,6 +151,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private Uni<UpstreamResponse> read(HttpClientRequest request, HttpClientResponse response) {
+        report(response);
         String contentType = response.getHeader("Content-Type");
         String retryAfter = response.getHeader("Retry-After");
         if (response.statusCode() != 200 || contentType == null || !contentType.startsWith("text/event-stream")) {

@@ -56,12 +56,19 @@ final class Caller {
     }
 
     static CompletableFuture<Answer> chatAsync(String route, boolean stream, Map<String, String> headers) {
+        return chatAsync(route, stream, headers, 0);
+    }
+
+    /** A chat request that allows {@code maxTokens} output tokens ({@code max_tokens}; 0: not sent). */
+    static CompletableFuture<Answer> chatAsync(String route, boolean stream, Map<String, String> headers,
+            int maxTokens) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(proxy("/v1/chat/completions"));
         headers.forEach(builder::header);
         HttpRequest request = builder
                 .timeout(PATIENCE)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + route + "\",\"stream\":" + stream
+                        + (maxTokens > 0 ? ",\"max_tokens\":" + maxTokens : "")
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"))
                 .build();
         long start = System.nanoTime();

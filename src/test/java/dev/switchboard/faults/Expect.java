@@ -28,6 +28,12 @@ final class Expect {
         assertThat(answer.provider()).as("x-switchboard-provider of %s", answer).isEqualTo(provider);
         assertThat(answer.model()).as("x-switchboard-model of %s", answer).isEqualTo(model);
         assertThat(answer.attempts()).as("x-switchboard-attempts of %s", answer).isEqualTo(Integer.toString(attempts));
+        wholeAnswer(answer, stream);
+    }
+
+    /** A whole answer of the fake's fixtures, whoever gave it. */
+    static void wholeAnswer(Answer answer, boolean stream) {
+        assertThat(answer.status()).as("status of %s", answer).isEqualTo(200);
         if (stream) {
             assertThat(answer.contentType()).as("content type of %s", answer).startsWith("text/event-stream");
             assertThat(answer.data()).as("events of %s", answer).containsExactlyElementsOf(EVENTS);

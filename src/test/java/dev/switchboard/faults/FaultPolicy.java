@@ -46,6 +46,8 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
     static final int STALL_BREAKER_VOLUME = 2;
 
     public static FaultyUpstream upstream;
+    /** The fake that enforces rate and concurrency limits ({@code admits}, {@code counts}, {@code adaptive}, ...). */
+    static LimitedUpstream limits;
 
     private Path dir;
 
@@ -53,8 +55,10 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             upstream = new FaultyUpstream();
+            limits = new LimitedUpstream();
             dir = Files.createTempDirectory("switchboard-faults");
-            Path policy = Files.writeString(dir.resolve("policy.yaml"), policy(upstream.port(), closedPort()));
+            Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                    policy(upstream.port(), closedPort(), limits.port()));
             return Map.of("switchboard.policy", policy.toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the faulty upstream", e);
@@ -70,8 +74,9 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
         return 100;
     }
 
-    static String policy(int port, int closedPort) {
+    static String policy(int port, int closedPort, int limitsPort) {
         String fake = "http://127.0.0.1:" + port;
+        String limited = "http://127.0.0.1:" + limitsPort + "/v1";
         StringBuilder yaml = new StringBuilder();
         yaml.append("""
                 defaults:
@@ -108,7 +113,29 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
                     "rate-limit: { default-pause: 30s, max-pause: 60s }");
         }
         provider(yaml, "retry-after-short", "openai", fake + "/v1", "rate-limit: { default-pause: 30s, max-pause: 60s }");
+        for (boolean stream : new boolean[] { false, true }) {
+            // the budget and the adaptive limit are per provider: one per test and stream mode
+            provider(yaml, "admits-on-" + stream, "openai", limited, "rate-limit: { admission: true }");
+            provider(yaml, "admits-all-" + stream, "openai", limited, "rate-limit: { admission: true }");
+            provider(yaml, "counts-" + stream, "openai", limited, "");
+            provider(yaml, "adaptive-" + stream, "openai", limited, "concurrency: adaptive, max-concurrency: 50");
+            provider(yaml, "fixed-" + stream, "openai", limited, "");
+        }
         yaml.append("routes:\n").append(routes());
+        for (boolean stream : new boolean[] { false, true }) {
+            String m = "-" + stream;
+            yaml.append("  admission-on").append(m).append(": { targets: [ { provider: admits-on").append(m)
+                    .append(", model: \"budget#on").append(m).append("\" }, { provider: healthy, model: ok } ] }\n");
+            yaml.append("  admission-off").append(m).append(": { targets: [ { provider: counts").append(m)
+                    .append(", model: \"budget#off").append(m).append("\" }, { provider: healthy, model: ok } ] }\n");
+            yaml.append("  admission-all").append(m).append(": { retry: { max-attempts: 1 }, targets: [ { provider: ")
+                    .append("admits-all").append(m).append(", model: \"budget#all").append(m).append("\" } ] }\n");
+            for (String kind : List.of("adaptive", "fixed")) {
+                yaml.append("  capped-").append(kind).append(m).append(": { targets: [ { provider: ").append(kind)
+                        .append(m).append(", model: \"capped#").append(kind).append(m)
+                        .append("\" }, { provider: healthy, model: ok } ] }\n");
+            }
+        }
         return yaml.toString();
     }
 
@@ -221,6 +248,7 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         try {
             upstream.close();
+            limits.close();
             Files.deleteIfExists(dir.resolve("policy.yaml"));
             Files.deleteIfExists(dir);
         } catch (Exception e) {

@@ -2,7 +2,6 @@ package dev.switchboard.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.config.DefaultsConfig;
 import dev.switchboard.config.RateLimitConfig;
+import dev.switchboard.testing.ManualClock;
 
 /**
  * The 429 pause and Retry-After on an injected clock: no wall time passes in these tests. (The breaker's own open →
@@ -22,31 +22,7 @@ import dev.switchboard.config.RateLimitConfig;
  */
 class ProviderGuardTest {
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
     private final ProviderGuard guard = new ProviderGuard(DefaultsConfig.BUILT_IN_BREAKER,
             new RateLimitConfig(Duration.ofSeconds(5), Duration.ofSeconds(60)), clock);
 
