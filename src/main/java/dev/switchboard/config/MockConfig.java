@@ -6,13 +6,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * {@code mock:} — how a {@code type: mock} provider behaves: its latency before answering, the number of chunks of a
- * stream and the pause between them, and how often it fails with which status (for failover drills).
+ * stream and the pause between them, and how often it fails ({@code failure-rate}) and how: with
+ * {@code failure-status}, or with any {@link FaultConfig fault} a failover drill can inject ({@code fault}).
  */
 @RegisterForReflection
 public record MockConfig(Duration latency, Integer chunks, Duration chunkDelay, Double failureRate,
-        Integer failureStatus) {
+        Integer failureStatus, FaultConfig fault) {
 
-    public static final MockConfig DEFAULT = new MockConfig(null, null, null, null, null);
+    public static final MockConfig DEFAULT = new MockConfig(null, null, null, null, null, null);
 
     public MockConfig {
         Checks.notNegative("latency", latency);

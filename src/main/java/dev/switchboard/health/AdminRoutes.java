@@ -1,6 +1,7 @@
 package dev.switchboard.health;
 
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,10 @@ import jakarta.enterprise.event.Observes;
 
 import dev.switchboard.routing.ProxyResponse;
 import io.quarkus.vertx.http.ManagementInterface;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Mounts the admin API on the management port, private by default ({@link AdminAccess}); every answer is JSON and
@@ -21,9 +25,11 @@ public class AdminRoutes {
     private final UsageEndpoint usage;
     private final PolicyEndpoint policy;
     private final AdminAccess access;
+    private final DrillEndpoint drills;
 
     public AdminRoutes(RouterHealthEndpoint routerHealth, UsageEndpoint usage, PolicyEndpoint policy,
-            AdminAccess access) {
+            AdminAccess access, DrillEndpoint drills) {
+        this.drills = drills;
         this.routerHealth = routerHealth;
         this.usage = usage;
         this.policy = policy;
@@ -34,17 +40,31 @@ public class AdminRoutes {
         get(management, RouterHealthEndpoint.PATH, routerHealth::render);
         get(management, UsageEndpoint.PATH, usage::render);
         get(management, PolicyEndpoint.PATH, policy::render);
+        get(management, DrillEndpoint.PATH, drills::list);
+        Router router = management.router();
+        router.post(DrillEndpoint.PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
+        admin(router.post(DrillEndpoint.PATH), context -> drills.start(context.body().buffer() == null ? new byte[0]
+                : context.body().buffer().getBytes()));
+        admin(router.delete(DrillEndpoint.PATH + "/:id"), context -> drills.stop(context.pathParam("id")));
     }
 
+    /** The most an admin request body may hold. */
+    static final int MAX_ADMIN_BODY = 64 * 1024;
+
     private void get(ManagementInterface management, String path, Supplier<String> body) {
-        management.router().get(path).handler(context -> {
+        admin(management.router().get(path), context -> new AdminAnswer(200, body.get()));
+    }
+
+    private void admin(Route route, Function<RoutingContext, AdminAnswer> answer) {
+        route.handler(context -> {
             AdminAccess.Verdict verdict = access.check(context.request());
             if (verdict != AdminAccess.Verdict.ALLOWED) {
                 deny(context, verdict);
                 return;
             }
-            context.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                    .end(body.get());
+            AdminAnswer result = answer.apply(context);
+            context.response().setStatusCode(result.status()).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store").end(result.body());
         });
     }
 

@@ -13,6 +13,8 @@ import dev.switchboard.lifecycle.Drain;
 import dev.switchboard.model.Route;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.routing.ActivePolicy;
+import dev.switchboard.routing.Drill;
+import dev.switchboard.routing.Drills;
 import dev.switchboard.routing.PolicyState;
 
 /**
@@ -27,10 +29,12 @@ public class PolicyReadiness implements HealthCheck {
 
     private final PolicyState policies;
     private final Drain drain;
+    private final Drills drills;
 
-    public PolicyReadiness(PolicyState policies, Drain drain) {
+    public PolicyReadiness(PolicyState policies, Drain drain, Drills drills) {
         this.policies = policies;
         this.drain = drain;
+        this.drills = drills;
     }
 
     @Override
@@ -62,6 +66,9 @@ public class PolicyReadiness implements HealthCheck {
                     + String.join("; ", failure.problems()));
         }
         policy.states().forEach((name, state) -> response.withData("provider." + name, ProviderView.summary(state)));
+        drills.reports().stream().filter(Drill.Report::active).forEach(drill -> response.withData(
+                "drill." + drill.provider(), drill.id() + ": " + drill.fault() + ", " + drill.injected() + " of "
+                        + drill.maxRequests() + " request(s) until " + drill.endsAt()));
         boolean up = switch (mode) {
             case "any-provider" -> policy.states().values().stream().anyMatch(PolicyReadiness::usable);
             case "every-route" -> policy.table().routes().values().stream().allMatch(r -> routable(r, policy.states()));

@@ -45,6 +45,7 @@ public class Metrics {
     public static final String PROVIDER_CONCURRENCY_LIMIT = "switchboard.provider.concurrency.limit";
     public static final String PROVIDER_RATELIMIT_REMAINING = "switchboard.provider.ratelimit.remaining";
     public static final String ROUTING_RATELIMIT_SKIPS = "switchboard.routing.ratelimit.skips";
+    public static final String DRILL_ACTIVE = "switchboard.drill.active";
     public static final String COST = "switchboard.cost.usd";
     public static final String ROUTE_COST = "switchboard.route.cost.usd";
     public static final String REQUESTS_SHED = "switchboard.requests.shed";
@@ -251,6 +252,14 @@ public class Metrics {
             functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, tokensLeft)
                     .description("Rate-limit budget left as the provider's headers report it, less what was sent since")
                     .tags("provider", provider, "kind", "tokens").register(registry));
+        }
+    }
+
+    /** 1 while a failover drill runs on {@code provider}; registered at its first drill. */
+    public void drill(String provider, Supplier<Number> active) {
+        if (gauges.add(provider + "\u0000drill")) {
+            functions.add(Gauge.builder(DRILL_ACTIVE, active).description("1 while a failover drill runs on the provider")
+                    .tag("provider", provider).register(registry));
         }
     }
 

@@ -21,7 +21,6 @@ import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
 import dev.switchboard.schema.Usage;
-import dev.switchboard.schema.openai.OpenAiErrors;
 import dev.switchboard.usage.UsageLedger;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
@@ -64,10 +63,15 @@ final class AttemptLoop {
     /** When the request must be answered by: the caller's deadline or the route's request-timeout. */
     private final Deadline deadline;
     private final TargetGate gate;
+    private final Drills drills;
+    /** The failover drill that faulted one of this request's attempts, or null. */
+    private Drill drilled;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
-            String routeTag, Multi<String> drained, Tracing tracing, Context trace, Duration callerDeadline) {
+            String routeTag, Multi<String> drained, Tracing tracing, Context trace, Duration callerDeadline,
+            Drills drills) {
+        this.drills = drills;
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
@@ -114,19 +118,16 @@ final class AttemptLoop {
             if (wait != null) {
                 // the only way left is the throttled provider, and its Retry-After fits the deadline: wait, retry it
                 trail.waited(lastTarget.provider(), wait.toNanos());
+            } else if (refused >= plan.size()) {
+                // every provider with room is at its adaptive limit: wait for a slot while the deadline allows
+                wait = deadline.slotWait(gate.slotWait());
+            }
+            if (wait != null) {
                 return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
             }
-            Duration slot = refused >= plan.size() ? deadline.slotWait(gate.slotWait()) : null;
-            if (slot != null) {
-                // every provider with room is at its adaptive limit: wait for a slot while the deadline allows
-                return Uni.createFrom().voidItem().onItem().delayIt().by(slot).onItem().transformToUni(v -> next(0));
-            }
-            if (attempts == 0 && gate.budgetResetsIn() != null) {
-                return Uni.createFrom().item(Unanswered.budgetSpent(route, gate.budgetResetsIn(), metrics, routeTag));
-            }
-            return Uni.createFrom().item(attempts == 0
-                    ? Unanswered.noTarget(policy, route, plan, routeTag, gate.saturated(), metrics)
-                    : exhausted());
+            return Uni.createFrom().item(attempts > 0 ? exhausted()
+                    : gate.budgetResetsIn() != null ? Unanswered.budgetSpent(route, gate.budgetResetsIn(), metrics, routeTag)
+                            : Unanswered.noTarget(policy, route, plan, routeTag, gate.saturated(), metrics));
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
@@ -156,13 +157,18 @@ final class AttemptLoop {
         attemptStarted = 0;
         lastTarget = target;
         Provider provider = policy.provider(target.provider());
+        Drill drill = drills.active(target.provider());
+        boolean injected = drill != null && drill.take();
+        if (injected) {
+            drilled = drill;
+        }
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
                 modelTag(target), endpoint, routeTag, tracing, trace, attempts);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             scope.start();
             attemptStarted = System.nanoTime();
-            return provider.send(attempt);
+            return injected ? drill.send(provider, attempt) : provider.send(attempt);
         });
         Duration backoff = route.backoff();
         if (repeat && !backoff.isZero()) {
@@ -176,7 +182,7 @@ final class AttemptLoop {
                     if (failure != null) {
                         Outcome outcome = Outcome.of(failure);
                         trail.failed(target.provider(), outcome.tag(), elapsed);
-                        return failOver(target, scope, outcome);
+                        return failOver(target, scope, outcome, injected);
                     }
                     if (answer instanceof StreamRelay.Stop stop) {
                         trail.failed(target.provider(), stop.code, elapsed);
@@ -194,7 +200,7 @@ final class AttemptLoop {
                         tooLong.failedOn(target, complete);
                     }
                     if (outcome.failsOver()) {
-                        return failOver(target, scope, outcome);
+                        return failOver(target, scope, outcome, injected);
                     }
                     scope.answeredBy(complete.usage());
                     scope.settle(outcome);
@@ -222,12 +228,14 @@ final class AttemptLoop {
                             scope.settle(outcome);
                             scope.account(used != null ? used
                                     : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
+                            drillEnded(outcome instanceof Outcome.Answered);
                         }))
                 .in(stream.dialect());
     }
 
     private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
         logTrail();
+        drillEnded(complete.status() < 500);
         Map<String, List<String>> headers = trail.on(ResponseHeaders.json(target, attempts, complete.contentType()));
         if (complete.status() < 400) {
             runtime.succeeded(session, target);
@@ -241,8 +249,11 @@ final class AttemptLoop {
         return ProxyResponse.json(complete.status(), headers, complete.body()).in(complete.dialect());
     }
 
-    private Uni<ProxyResponse> failOver(Target target, AttemptScope scope, Outcome outcome) {
+    private Uni<ProxyResponse> failOver(Target target, AttemptScope scope, Outcome outcome, boolean injected) {
         scope.settle(outcome);
+        if (injected) {
+            drilled.failedOver();
+        }
         lastOutcome = outcome;
         LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
                 target.provider(), target.model(), outcome.describe());
@@ -255,23 +266,13 @@ final class AttemptLoop {
      */
     private ProxyResponse stopped(StreamRelay.Stop stop) {
         logTrail();
+        drillEnded(false);
         Map<String, List<String>> headers = trail.on(lastTarget != null ? ResponseHeaders.of(lastTarget, attempts)
                 : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))));
-        String message;
-        if (stop == StreamRelay.Stop.DEADLINE) {
-            message = deadline.describe()
-                    + (gate.tooLate() ? " leaves too little time for any target" : " ran out") + " after " + attempts
-                    + " attempt(s)"
-                    + (lastOutcome != null ? "; last: provider '" + lastTarget.provider() + "' failed with "
-                            + lastOutcome.describe() : "")
-                    + ".";
-        } else {
-            headers.put("Retry-After", List.of("1"));
-            message = "Switchboard is shutting down; retry on another instance.";
-        }
-        LOGGER.warnf("route '%s': %s", route.name(), message);
-        return ProxyResponse.error(stop.status, message, stop == StreamRelay.Stop.DEADLINE ? OpenAiErrors.UPSTREAM
-                : OpenAiErrors.SERVER, stop.code, headers);
+        String last = lastOutcome != null
+                ? "; last: provider '" + lastTarget.provider() + "' failed with " + lastOutcome.describe()
+                : "";
+        return Unanswered.stopped(route, stop, deadline.describe(), gate.tooLate(), attempts, last, headers);
     }
 
     private ProxyResponse exhausted() {
@@ -280,8 +281,16 @@ final class AttemptLoop {
             return answered(lastTarget, null, tooLong.answer());
         }
         logTrail();
+        drillEnded(false);
         return Unanswered.exhausted(route, attempts, lastTarget, lastOutcome,
                 trail.on(ResponseHeaders.of(lastTarget, attempts)));
+    }
+
+    /** A request that met a failover drill ended: with a whole answer, or lost. */
+    private void drillEnded(boolean whole) {
+        if (drilled != null) {
+            drilled.ended(whole);
+        }
     }
 
     private void logTrail() {

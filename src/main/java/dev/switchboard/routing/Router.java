@@ -46,7 +46,11 @@ public class Router {
     private final Drain drain;
     private final Tracing tracing;
 
-    public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain, Tracing tracing) {
+    private final Drills drills;
+
+    public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain, Tracing tracing,
+            Drills drills) {
+        this.drills = drills;
         this.policies = policies;
         this.usage = usage;
         this.metrics = metrics;
@@ -123,7 +127,7 @@ public class Router {
             span.setAttribute("switchboard.tenant", admitted.tenant().name());
         }
         return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
-                metrics, routeTag, drain.ended(), tracing, trace, callerDeadline)
+                metrics, routeTag, drain.ended(), tracing, trace, callerDeadline, drills)
                 .run()
                 .invoke(answer -> Tracing.answered(span, answer))
                 .onFailure().recoverWithItem(failure -> {

@@ -75,6 +75,27 @@ final class Unanswered {
     }
 
     /**
+     * Switchboard itself cut the request short before its answer started: 504 when the deadline ran out (or left too
+     * little time for any target), 503 when the drain is over.
+     *
+     * @param last what the last attempt met ("; last: ..."), or empty
+     */
+    static ProxyResponse stopped(Route route, StreamRelay.Stop stop, String deadline, boolean tooLate, int attempts,
+            String last, Map<String, List<String>> headers) {
+        String message;
+        if (stop == StreamRelay.Stop.DEADLINE) {
+            message = deadline + (tooLate ? " leaves too little time for any target" : " ran out") + " after "
+                    + attempts + " attempt(s)" + last + ".";
+        } else {
+            headers.put("Retry-After", List.of("1"));
+            message = "Switchboard is shutting down; retry on another instance.";
+        }
+        LOGGER.warnf("route '%s': %s", route.name(), message);
+        return ProxyResponse.error(stop.status, message, stop == StreamRelay.Stop.DEADLINE ? OpenAiErrors.UPSTREAM
+                : OpenAiErrors.SERVER, stop.code, headers);
+    }
+
+    /**
      * Every attempt failed: 429 with the provider's {@code Retry-After} when the last was throttled (a 429 the caller's
      * SDK knows how to back off from), 504 when it timed out, else 502, naming the last provider and its failure.
      *

@@ -94,6 +94,26 @@ final class Caller {
         }
     }
 
+    /** A call of the admin API: {@code method} with a JSON {@code body} (null: none). */
+    static Answer admin(String method, String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(management(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers(), response.body(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What the caller got: status, headers, the whole body, and how long it took to the end of the body. */
     record Answer(int status, HttpHeaders headers, String body, Duration elapsed) {
 

@@ -120,10 +120,17 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
             provider(yaml, "counts-" + stream, "openai", limited, "");
             provider(yaml, "adaptive-" + stream, "openai", limited, "concurrency: adaptive, max-concurrency: 50");
             provider(yaml, "fixed-" + stream, "openai", limited, "");
+            provider(yaml, "drilled-" + stream, "openai", fake + "/v1", "");
+            yaml.append("  mock-fault-").append(stream).append(": { type: mock, mock: { failure-rate: 1.0, fault: { kind: ")
+                    .append(stream ? "cut-stream, after-events: 2" : "reset").append(" } } }\n");
         }
         yaml.append("routes:\n").append(routes());
         for (boolean stream : new boolean[] { false, true }) {
             String m = "-" + stream;
+            yaml.append("  drill").append(m).append(": { targets: [ { provider: drilled").append(m)
+                    .append(", model: ok }, { provider: healthy, model: ok } ] }\n");
+            yaml.append("  drill-mock").append(m).append(": { targets: [ { provider: mock-fault").append(m)
+                    .append(", model: m }, { provider: healthy, model: ok } ] }\n");
             yaml.append("  admission-on").append(m).append(": { targets: [ { provider: admits-on").append(m)
                     .append(", model: \"budget#on").append(m).append("\" }, { provider: healthy, model: ok } ] }\n");
             yaml.append("  admission-off").append(m).append(": { targets: [ { provider: counts").append(m)

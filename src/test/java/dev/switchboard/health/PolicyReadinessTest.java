@@ -2,25 +2,33 @@ package dev.switchboard.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.config.FaultConfig;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.resilience.ProviderStates;
 import dev.switchboard.routing.ActivePolicy;
+import dev.switchboard.routing.Drill;
+import dev.switchboard.routing.Drills;
 import dev.switchboard.routing.PolicyState;
 import dev.switchboard.strategy.TargetStatsRegistry;
 import dev.switchboard.testing.Lifecycle;
 import dev.switchboard.testing.Tables;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** What gates readiness in each mode, and that the data shows every provider. */
 class PolicyReadinessTest {
 
     private Map<String, ProviderState> states;
+    private final PolicyState policies = new PolicyState();
+    private final Drills drills = new Drills(policies, new Metrics(new SimpleMeterRegistry()));
 
     private HealthCheckResponse check(String mode) throws Exception {
         String yaml = """
@@ -36,10 +44,21 @@ class PolicyReadinessTest {
         if (states == null) {
             states = new ProviderStates().forProviders(table.providers().values());
         }
-        PolicyState policies = new PolicyState();
         policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
                 Instant.now()), "test-hash");
-        return new PolicyReadiness(policies, Lifecycle.drain()).call();
+        return new PolicyReadiness(policies, Lifecycle.drain(), drills).call();
+    }
+
+    @Test
+    void showsARunningDrillAndForgetsItOnceStopped() throws Exception {
+        check("policy");
+        Drill drill = drills.start("b", new FaultConfig("status", 503, null, null), 5, Duration.ofMinutes(1));
+
+        assertThat((String) check("policy").getData().orElseThrow().get("drill.b"))
+                .startsWith(drill.id() + ": status 503, 0 of 5 request(s) until ");
+
+        drills.stop(drill.id());
+        assertThat(check("policy").getData().orElseThrow()).doesNotContainKey("drill.b");
     }
 
     @Test

@@ -63,7 +63,7 @@ class MockProviderTest {
 
     @Test
     void failsWithTheConfiguredStatusAtTheConfiguredRate() throws Exception {
-        MockConfig flaky = new MockConfig(null, null, null, 0.25, 429);
+        MockConfig flaky = new MockConfig(null, null, null, 0.25, 429, null);
 
         Reply failed = send(mock(flaky, 0.24), attempt(Endpoint.CHAT, "{\"model\":\"x\"}"));
         Reply passed = send(mock(flaky, 0.25), attempt(Endpoint.CHAT, "{\"model\":\"x\"}"));
@@ -76,7 +76,7 @@ class MockProviderTest {
 
     @Test
     void streamsTheConfiguredNumberOfChunksThenDone() throws Exception {
-        MockConfig config = new MockConfig(Duration.ZERO, 3, Duration.ofMillis(1), null, null);
+        MockConfig config = new MockConfig(Duration.ZERO, 3, Duration.ofMillis(1), null, null, null);
 
         Reply.Stream stream = (Reply.Stream) send(mock(config, 0.9),
                 attempt(Endpoint.CHAT, "{\"model\":\"x\",\"stream\":true}"));
@@ -99,7 +99,7 @@ class MockProviderTest {
 
     @Test
     void endsAStreamWithAUsageChunkOnlyWhenTheCallerAsksForIt() throws Exception {
-        MockConfig config = new MockConfig(Duration.ZERO, 3, Duration.ZERO, null, null);
+        MockConfig config = new MockConfig(Duration.ZERO, 3, Duration.ZERO, null, null, null);
         String body = "{\"model\":\"x\",\"stream\":true%s}";
 
         Reply.Stream asked = (Reply.Stream) send(mock(config, 0.9), attempt(Endpoint.CHAT,

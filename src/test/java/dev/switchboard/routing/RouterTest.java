@@ -104,7 +104,8 @@ class RouterTest {
         state.swap(ActivePolicy.activate(table, providers, new ProviderStates().forProviders(table.providers().values()),
                 registry, "test", false, Instant.now()), "test-hash");
         Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain(), Tracing.noop());
+        router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain(), Tracing.noop(),
+                new Drills(state, metrics));
     }
 
     private void fail(String provider) {

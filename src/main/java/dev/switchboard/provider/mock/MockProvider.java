@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.MockConfig;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.provider.Attempt;
+import dev.switchboard.provider.Faults;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.Reply;
 import dev.switchboard.provider.StreamUsage;
@@ -29,8 +30,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Answers chat, completion and embedding requests itself, in OpenAI's wire format, after {@code mock.latency}; streams
  * {@code mock.chunks} chunks {@code mock.chunk-delay} apart, with a final usage chunk when the caller asks for
- * {@code stream_options.include_usage} (as real providers do); fails with {@code mock.failure-status} at
- * {@code mock.failure-rate}. Nothing leaves the process. Thread-safe.
+ * {@code stream_options.include_usage} (as real providers do); fails at {@code mock.failure-rate}, with
+ * {@code mock.failure-status} or, when set, the {@code mock.fault} a failover drill would inject. Nothing leaves the
+ * process. Thread-safe.
  */
 public final class MockProvider implements Provider {
 
@@ -61,12 +63,21 @@ public final class MockProvider implements Provider {
 
     @Override
     public Uni<Reply> send(Attempt attempt) {
-        Uni<Reply> reply = Uni.createFrom().item(() -> answer(attempt));
+        boolean fails = mock.failureRate() > 0 && random.getAsDouble() < mock.failureRate();
+        if (fails && mock.fault() != null) {
+            return Faults.apply(mock.fault(), spec, () -> delayed(attempt, false));
+        }
+        return delayed(attempt, fails);
+    }
+
+    /** The answer after {@code mock.latency}. */
+    private Uni<Reply> delayed(Attempt attempt, boolean fails) {
+        Uni<Reply> reply = Uni.createFrom().item(() -> answer(attempt, fails));
         return mock.latency().isZero() ? reply : reply.onItem().delayIt().by(mock.latency());
     }
 
-    private Reply answer(Attempt attempt) {
-        if (mock.failureRate() > 0 && random.getAsDouble() < mock.failureRate()) {
+    private Reply answer(Attempt attempt, boolean fails) {
+        if (fails) {
             return Reply.Complete.of(mock.failureStatus(), CONTENT_TYPE, OpenAiErrors.body(
                     "mock provider '" + spec.name() + "' simulated a failure", OpenAiErrors.SERVER, "mock_failure"), null);
         }
