@@ -19,7 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record RouteConfig(String strategy, List<TargetConfig> targets, RetryConfig retry, Boolean preferFastForSimple,
         Boolean preferQualityForComplex, Integer complexityThreshold, AffinityConfig affinity, Double exploration,
-        Duration requestTimeout) {
+        Duration requestTimeout, HedgeConfig hedge) {
 
     public RouteConfig {
         Checks.positive("request-timeout", requestTimeout);

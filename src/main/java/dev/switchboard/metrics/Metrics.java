@@ -46,6 +46,7 @@ public class Metrics {
     public static final String PROVIDER_RATELIMIT_REMAINING = "switchboard.provider.ratelimit.remaining";
     public static final String ROUTING_RATELIMIT_SKIPS = "switchboard.routing.ratelimit.skips";
     public static final String DRILL_ACTIVE = "switchboard.drill.active";
+    public static final String ROUTING_HEDGES = "switchboard.routing.hedges";
     public static final String COST = "switchboard.cost.usd";
     public static final String ROUTE_COST = "switchboard.route.cost.usd";
     public static final String REQUESTS_SHED = "switchboard.requests.shed";
@@ -225,6 +226,17 @@ public class Metrics {
                     .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
                     .register(registry));
         }
+    }
+
+    /**
+     * First-token hedging on a route: {@code event} is {@code started} (the provider is the hedge's), {@code won} (the
+     * provider whose answer went back, after a hedge started) or {@code cancelled} (the provider of the losing attempt).
+     */
+    public void hedge(String route, String provider, String event) {
+        counter(new Key(ROUTING_HEDGES, route, provider, event, null),
+                k -> Counter.builder(ROUTING_HEDGES).description("First-token hedges by route, provider and event")
+                        .tags("route", route, "provider", provider, "event", event))
+                .increment();
     }
 
     /** A target was skipped because its provider's reported rate-limit budget is spent. */

@@ -36,9 +36,20 @@ public record Route(String name, String strategy, List<Target> targets, int maxA
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Options(boolean preferFastForSimple, boolean preferQualityForComplex, int complexityThreshold,
-            Affinity affinity, double exploration) {
+            Affinity affinity, double exploration, Hedge hedge) {
 
-        public static final Options DEFAULT = new Options(false, false, 2000, null, 0.05);
+        public static final Options DEFAULT = new Options(false, false, 2000, null, 0.05, null);
+    }
+
+    /**
+     * First-token hedging: when an attempt's first token is later than {@code after} (or, with {@code percentile}
+     * above 0, than that percentile of the target's observed times to first token), the next target starts as well.
+     *
+     * @param after the fixed threshold, or null with a percentile
+     * @param percentile 0.5 to 0.99, or 0 with a fixed threshold
+     * @param maxRate the most requests of the route that may hedge, in (0, 1]
+     */
+    public record Hedge(Duration after, double percentile, double maxRate) {
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.switchboard.config.DefaultsConfig;
+import dev.switchboard.config.HedgeConfig;
 import dev.switchboard.config.PolicyConfig;
 import dev.switchboard.config.PolicyException;
 import dev.switchboard.config.ProviderConfig;
@@ -95,7 +96,8 @@ public final class PolicyCompiler {
                             : Route.Options.DEFAULT.complexityThreshold(),
                     route.affinity() == null ? null
                             : new Route.Affinity(route.affinity().header(), route.affinity().ttl()),
-                    route.exploration() != null ? route.exploration() : Route.Options.DEFAULT.exploration());
+                    route.exploration() != null ? route.exploration() : Route.Options.DEFAULT.exploration(),
+                    hedge(route.hedge()));
             routes.put(entry.getKey(), new Route(entry.getKey(), strategy, targets, retry.maxAttempts(), retry.backoff(),
                     options, route.requestTimeout() != null ? route.requestTimeout() : defaults.requestTimeout()));
         }
@@ -112,6 +114,16 @@ public final class PolicyCompiler {
 
     /** The Messages API version sent unless the provider's {@code headers} name another. */
     public static final String ANTHROPIC_VERSION = "2023-06-01";
+
+    /** A route's hedging, or null when it has none (validated when its config was read). */
+    private static Route.Hedge hedge(HedgeConfig config) {
+        if (config == null) {
+            return null;
+        }
+        double percentile = HedgeConfig.percentile(config.after());
+        return new Route.Hedge(percentile > 0 ? null : HedgeConfig.duration(config.after()), percentile,
+                HedgeConfig.share(config.maxRate()));
+    }
 
     private static String defaultKeyHeader(String type) {
         return switch (type) {

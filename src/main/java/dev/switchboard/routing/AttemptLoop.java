@@ -30,7 +30,8 @@ import io.smallrye.mutiny.Uni;
  * One request's walk along its attempt plan: round and round while attempts remain, skipping (without any network
  * I/O, and at no cost in attempts) a target whose guard refuses, until an attempt answers, returns an answer that must
  * go back to the caller (a 4xx), or the budget runs out. Failover happens only before the first byte reaches the
- * caller. Used from one attempt at a time, never concurrently.
+ * caller. On a route that hedges, a late first attempt may be joined by a second ({@link HedgeRace}); whatever the two
+ * change here happens under the race's lock, so the loop is still used from one thread at a time.
  */
 final class AttemptLoop {
 
@@ -58,8 +59,8 @@ final class AttemptLoop {
     private Target lastTarget;
     private final TooLongPrompt tooLong = new TooLongPrompt();
     private final AttemptTrail trail = new AttemptTrail();
-    /** When the current attempt went out ({@link System#nanoTime()}). */
-    private long attemptStarted;
+    /** Whether a hedge started for this request. */
+    private boolean hedged;
     /** When the request must be answered by: the caller's deadline or the route's request-timeout. */
     private final Deadline deadline;
     private final TargetGate gate;
@@ -92,6 +93,9 @@ final class AttemptLoop {
     }
 
     Uni<ProxyResponse> run() {
+        if (runtime.hedgeBudget() != null) {
+            runtime.hedgeBudget().earn();
+        }
         return next(0);
     }
 
@@ -153,8 +157,25 @@ final class AttemptLoop {
     }
 
     private Uni<ProxyResponse> attempt(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
+        Launched first = launch(target, state, permit, repeat);
+        Duration after = repeat || plan.size() < 2 ? null : runtime.hedgeAfter(target);
+        Uni<Launched.Finished> finished = after == null ? first.finish()
+                : HedgeRace.race(first, after, this::hedge, this::failedOver, this::lost);
+        Uni<Object> answerOrStop = Uni.combine().any().of(finished.onItem().castTo(Object.class),
+                stops().toUni().onItem().castTo(Object.class));
+        return answerOrStop.onItem().transformToUni(answer -> {
+            if (answer instanceof StreamRelay.Stop stop) {
+                trail.failed(first.target().provider(), stop.code, first.elapsed());
+                first.scope().settle(new Outcome.Abandoned(stop.reason));
+                return Uni.createFrom().item(stopped(stop));
+            }
+            return settled((Launched.Finished) answer);
+        }).onCancellation().invoke(() -> first.scope().settle(Outcome.Abandoned.CALLER_GONE));
+    }
+
+    /** One attempt, counted, its scope made; it goes out when its reply is subscribed (after any backoff). */
+    private Launched launch(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
         attempts++;
-        attemptStarted = 0;
         lastTarget = target;
         Provider provider = policy.provider(target.provider());
         Drill drill = drills.active(target.provider());
@@ -165,47 +186,126 @@ final class AttemptLoop {
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
                 modelTag(target), endpoint, routeTag, tracing, trace, attempts);
-        Uni<Reply> reply = Uni.createFrom().deferred(() -> {
-            scope.start();
-            attemptStarted = System.nanoTime();
-            return injected ? drill.send(provider, attempt) : provider.send(attempt);
+        return new Launched(target, scope, injected, launched -> {
+            Uni<Reply> reply = Uni.createFrom().deferred(() -> {
+                scope.start();
+                launched.sent();
+                return injected ? drill.send(provider, attempt) : provider.send(attempt);
+            });
+            Duration backoff = route.backoff();
+            return repeat && !backoff.isZero() ? Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
+                    .replaceWith(reply) : reply;
         });
-        Duration backoff = route.backoff();
-        if (repeat && !backoff.isZero()) {
-            reply = Uni.createFrom().voidItem().onItem().delayIt().by(backoff).replaceWith(reply);
+    }
+
+    /** An attempt's answer or failure: back to the caller, or on to the next target. */
+    private Uni<ProxyResponse> settled(Launched.Finished finished) {
+        if (failedOver(finished)) {
+            return next(0);
         }
-        Uni<Object> answerOrStop = Uni.combine().any().of(reply.onItem().castTo(Object.class),
-                stops().toUni().onItem().castTo(Object.class));
-        return answerOrStop
-                .onItemOrFailure().transformToUni((answer, failure) -> {
-                    long elapsed = attemptStarted == 0 ? 0 : System.nanoTime() - attemptStarted;
-                    if (failure != null) {
-                        Outcome outcome = Outcome.of(failure);
-                        trail.failed(target.provider(), outcome.tag(), elapsed);
-                        return failOver(target, scope, outcome, injected);
+        Launched launched = finished.attempt();
+        Target target = launched.target();
+        AttemptScope scope = launched.scope();
+        lastTarget = target;
+        if (hedged) {
+            metrics.hedge(routeTag, target.provider(), "won");
+        }
+        if (finished.reply() instanceof Reply.Stream stream) {
+            trail.answered(target.provider(), 200, launched.elapsed());
+            return Uni.createFrom().item(streamed(target, scope, stream));
+        }
+        Reply.Complete complete = (Reply.Complete) finished.reply();
+        trail.answered(target.provider(), complete.status(), launched.elapsed());
+        scope.answeredBy(complete.usage());
+        scope.settle(Outcome.of(complete.status(), complete.body(), complete.retryAfter()));
+        return Uni.createFrom().item(answered(target, scope, complete));
+    }
+
+    /**
+     * Settles an attempt that failed or got an answer that fails over (a 5xx, a 429, a context-length 400), and
+     * remembers it as the last failure; false, touching nothing, for an answer that goes back to the caller.
+     */
+    private boolean failedOver(Launched.Finished finished) {
+        Launched launched = finished.attempt();
+        Target target = launched.target();
+        Outcome outcome;
+        if (finished.failure() != null) {
+            outcome = Outcome.of(finished.failure());
+            trail.failed(target.provider(), outcome.tag(), launched.elapsed());
+        } else {
+            if (!(finished.reply() instanceof Reply.Complete complete)) {
+                return false;
+            }
+            outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
+            if (!outcome.failsOver()) {
+                return false;
+            }
+            trail.answered(target.provider(), complete.status(), launched.elapsed());
+            if (outcome instanceof Outcome.TooLong) {
+                tooLong.failedOn(target, complete);
+            }
+        }
+        launched.scope().settle(outcome);
+        lastOutcome = outcome;
+        lastTarget = target;
+        if (launched.injected()) {
+            drilled.failedOver();
+        }
+        LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
+                target.provider(), target.model(), outcome.describe());
+        return true;
+    }
+
+    /** The next untried target that admits a hedge now, within the route's hedge budget; a null item if none. */
+    private Uni<HedgeRace.Admitted> hedge() {
+        for (int i = 0; i < plan.size(); i++) {
+            int position = (cursor + i) % plan.size();
+            Target target = plan.get(position);
+            ProviderState state = policy.state(target.provider());
+            if (tried[position] || !gate.admits(target, state, false)) {
+                continue;
+            }
+            if (!runtime.hedgeBudget().trySpend()) {
+                state.health().end();
+                return Uni.createFrom().nullItem();
+            }
+            return state.guard().admit().map(permit -> {
+                if (permit.isEmpty()) {
+                    state.health().end();
+                    return null;
+                }
+                return new HedgeRace.Admitted() {
+                    @Override
+                    public Launched launch() {
+                        tried[position] = true;
+                        hedged = true;
+                        metrics.selected(routeTag, target.provider(), modelTag(target));
+                        metrics.hedge(routeTag, target.provider(), "started");
+                        gate.sending(state);
+                        return AttemptLoop.this.launch(target, state, permit.get(), false);
                     }
-                    if (answer instanceof StreamRelay.Stop stop) {
-                        trail.failed(target.provider(), stop.code, elapsed);
-                        scope.settle(new Outcome.Abandoned(stop.reason));
-                        return Uni.createFrom().item(stopped(stop));
+
+                    @Override
+                    public void release() {
+                        permit.get().neutral();
+                        state.health().end();
                     }
-                    if (answer instanceof Reply.Stream stream) {
-                        trail.answered(target.provider(), 200, elapsed);
-                        return Uni.createFrom().item(streamed(target, scope, stream));
-                    }
-                    Reply.Complete complete = (Reply.Complete) answer;
-                    trail.answered(target.provider(), complete.status(), elapsed);
-                    Outcome outcome = Outcome.of(complete.status(), complete.body(), complete.retryAfter());
-                    if (outcome instanceof Outcome.TooLong) {
-                        tooLong.failedOn(target, complete);
-                    }
-                    if (outcome.failsOver()) {
-                        return failOver(target, scope, outcome, injected);
-                    }
-                    scope.answeredBy(complete.usage());
-                    scope.settle(outcome);
-                    return Uni.createFrom().item(answered(target, scope, complete));
-                }).onCancellation().invoke(() -> scope.settle(Outcome.Abandoned.CALLER_GONE));
+                };
+            });
+        }
+        return Uni.createFrom().nullItem();
+    }
+
+    /**
+     * An attempt cancelled because the other one of a hedge answered first. The provider has read its prompt, which
+     * providers bill: its estimated prompt tokens are accounted.
+     */
+    private void lost(Launched launched) {
+        trail.failed(launched.target().provider(), "hedge-lost", launched.elapsed());
+        metrics.hedge(routeTag, launched.target().provider(), "cancelled");
+        if (launched.elapsed() > 0) {
+            launched.scope().account(Usage.estimate(request.estimatedPromptTokens(), 0));
+        }
     }
 
     /**
@@ -247,17 +347,6 @@ final class AttemptLoop {
             }
         }
         return ProxyResponse.json(complete.status(), headers, complete.body()).in(complete.dialect());
-    }
-
-    private Uni<ProxyResponse> failOver(Target target, AttemptScope scope, Outcome outcome, boolean injected) {
-        scope.settle(outcome);
-        if (injected) {
-            drilled.failedOver();
-        }
-        lastOutcome = outcome;
-        LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
-                target.provider(), target.model(), outcome.describe());
-        return next(0);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -34,11 +35,13 @@ public final class RouteRuntime {
     private final Strategy strategy;
     private final List<TargetStats> stats;
     private final Cache<String, Integer> sessions;
+    private final HedgeBudget hedgeBudget;
 
     RouteRuntime(Route route, TargetStatsRegistry registry, Supplier<RandomGenerator> random) {
         this.route = route;
         this.stats = route.targets().stream().map(registry::of).toList();
         this.strategy = Strategies.create(route.strategy(), new StrategyContext(route, stats, random));
+        this.hedgeBudget = route.options().hedge() == null ? null : new HedgeBudget(route.options().hedge().maxRate());
         this.sessions = route.options().affinity() == null ? null
                 : Caffeine.newBuilder().maximumSize(MAX_SESSIONS)
                         .expireAfterAccess(route.options().affinity().ttl()).build();
@@ -88,6 +91,27 @@ public final class RouteRuntime {
         if (sessions != null && session != null) {
             sessions.put(session, target.index());
         }
+    }
+
+    /**
+     * The hedge threshold for a first attempt on {@code target}: the route's fixed {@code after}, or the percentile of
+     * the target's times to first token (none until it has enough samples); null when the route does not hedge.
+     */
+    Duration hedgeAfter(Target target) {
+        Route.Hedge hedge = route.options().hedge();
+        if (hedge == null) {
+            return null;
+        }
+        if (hedge.after() != null) {
+            return hedge.after();
+        }
+        long nanos = stats(target).firstTokenPercentile(hedge.percentile());
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /** The route's hedge budget, or null when it does not hedge. */
+    HedgeBudget hedgeBudget() {
+        return hedgeBudget;
     }
 
     /** Whether this route keeps session affinity. */

@@ -1,5 +1,6 @@
 package dev.switchboard.strategy;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,7 +13,15 @@ public final class TargetStats {
     /** Weight of the newest sample in the moving averages. */
     static final double ALPHA = 0.3;
 
+    /** Times to first token (JSON: to the answer) kept for percentiles, the most recent first to go. */
+    static final int WINDOW = 64;
+    /** Fewer samples than this give no percentile. */
+    static final int MIN_SAMPLES = 20;
+
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final long[] window = new long[WINDOW];
+    private int windowSize;
+    private int windowNext;
     private volatile double latencyMs;
     private volatile double successRate = 1.0;
     private volatile long samples;
@@ -33,6 +42,7 @@ public final class TargetStats {
      * its success is counted, when it ends ({@link #streamEnded}).
      */
     public synchronized void firstToken(long latencyNanos) {
+        sample(latencyNanos);
         double ms = latencyNanos / 1_000_000d;
         latencyMs = samples == 0 && latencyMs == 0 ? ms : latencyMs + ALPHA * (ms - latencyMs);
     }
@@ -52,6 +62,9 @@ public final class TargetStats {
     }
 
     private synchronized void record(boolean success, long latencyNanos) {
+        if (success) {
+            sample(latencyNanos);
+        }
         double ms = latencyNanos / 1_000_000d;
         if (samples == 0) {
             latencyMs = ms;
@@ -61,6 +74,25 @@ public final class TargetStats {
             successRate += ALPHA * ((success ? 1.0 : 0.0) - successRate);
         }
         samples++;
+    }
+
+    private void sample(long latencyNanos) {
+        window[windowNext] = latencyNanos;
+        windowNext = (windowNext + 1) % WINDOW;
+        windowSize = Math.min(WINDOW, windowSize + 1);
+    }
+
+    /**
+     * The {@code p} percentile (0.5 to 0.99) of the last {@value #WINDOW} times to first token (JSON: to a successful
+     * answer), in nanoseconds; -1 with fewer than {@value #MIN_SAMPLES} samples.
+     */
+    public synchronized long firstTokenPercentile(double p) {
+        if (windowSize < MIN_SAMPLES) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(window, windowSize);
+        Arrays.sort(sorted);
+        return sorted[Math.min(windowSize - 1, (int) Math.ceil(p * windowSize) - 1)];
     }
 
     public int inFlight() {

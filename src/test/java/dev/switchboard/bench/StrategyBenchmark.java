@@ -48,7 +48,7 @@ public class StrategyBenchmark {
                     new Target.Price(0.1 * (i + 1), 0.4 * (5 - i)), 128_000, 0));
         }
         Route route = new Route("bench", strategy, targets, 3, Duration.ZERO,
-                new Route.Options(false, false, 2000, null, 0.05), null);
+                new Route.Options(false, false, 2000, null, 0.05, null), null);
         List<TargetStats> stats = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             TargetStats s = new TargetStats();

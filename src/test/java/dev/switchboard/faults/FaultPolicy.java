@@ -96,6 +96,8 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
         provider(yaml, "claude", "anthropic", fake, "");
         provider(yaml, "gemini", "gemini", fake, "");
         provider(yaml, "patient", "openai", fake + "/v1", "first-token-timeout: 10s, idle-timeout: 10s");
+        // only the caller-disconnect tests use it: its connection pool holds nobody else's connections
+        provider(yaml, "gone", "openai", fake + "/v1", "first-token-timeout: 10s, idle-timeout: 10s");
         provider(yaml, "limited", "openai", fake + "/v1",
                 "first-token-timeout: 10s, idle-timeout: 10s, max-concurrency: 2");
         for (boolean stream : new boolean[] { false, true }) {
@@ -121,12 +123,24 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
             provider(yaml, "adaptive-" + stream, "openai", limited, "concurrency: adaptive, max-concurrency: 50");
             provider(yaml, "fixed-" + stream, "openai", limited, "");
             provider(yaml, "drilled-" + stream, "openai", fake + "/v1", "");
+            provider(yaml, "hedged-" + stream, "openai", fake + "/v1", "first-token-timeout: 10s, idle-timeout: 10s");
             yaml.append("  mock-fault-").append(stream).append(": { type: mock, mock: { failure-rate: 1.0, fault: { kind: ")
                     .append(stream ? "cut-stream, after-events: 2" : "reset").append(" } } }\n");
         }
         yaml.append("routes:\n").append(routes());
+        yaml.append("  hedge-budget: { hedge: { after: 200ms, max-rate: 1% }, targets: [ { provider: hedged-false, ")
+                .append("model: \"slow-first-token#budget\" }, { provider: healthy, model: ok } ] }\n");
         for (boolean stream : new boolean[] { false, true }) {
             String m = "-" + stream;
+            yaml.append("  hedge-late").append(m).append(": { hedge: { after: 200ms, max-rate: 100% }, targets: [ ")
+                    .append("{ provider: hedged").append(m).append(", model: \"slow-first-token#late").append(m)
+                    .append("\" }, { provider: healthy, model: ok } ] }\n");
+            yaml.append("  hedge-fast").append(m).append(": { hedge: { after: 2s }, targets: [ { provider: hedged")
+                    .append(m).append(", model: \"ok#fast").append(m).append("\" }, { provider: healthy, model: ok } ] }\n");
+            yaml.append("  hedge-both").append(m).append(": { hedge: { after: 200ms, max-rate: 1.0 }, targets: [ ")
+                    .append("{ provider: hedged").append(m).append(", model: \"slow-first-token#both").append(m)
+                    .append("\" }, { provider: faulty, model: \"503#hedge").append(m)
+                    .append("\" }, { provider: healthy, model: ok } ] }\n");
             yaml.append("  drill").append(m).append(": { targets: [ { provider: drilled").append(m)
                     .append(", model: ok }, { provider: healthy, model: ok } ] }\n");
             yaml.append("  drill-mock").append(m).append(": { targets: [ { provider: mock-fault").append(m)
@@ -191,8 +205,8 @@ public class FaultPolicy implements QuarkusTestResourceLifecycleManager {
                           r-limited: { targets: [ { provider: limited, model: held }, { provider: healthy, model: ok } ] }
                           only-limited: { retry: { max-attempts: 1 }, targets: [ { provider: limited, model: held } ] }
                           # a caller that goes away from these must not leave the upstream request open for 10s
-                          gone-hang: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: hang } ] }
-                          gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: stall } ] }
+                          gone-hang: { retry: { max-attempts: 1 }, targets: [ { provider: gone, model: hang } ] }
+                          gone-stall: { retry: { max-attempts: 1 }, targets: [ { provider: gone, model: stall } ] }
                           # a stream far larger than memory, to a caller that reads none of it
                           flood: { retry: { max-attempts: 1 }, targets: [ { provider: patient, model: flood } ] }
                           # three attempts of 800ms each would take 2.4s: the request-timeout leaves no time for a second

@@ -95,6 +95,7 @@ public final class FaultyUpstream implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger closing = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong flooded = new java.util.concurrent.atomic.AtomicLong();
     /** Requests whose answer is not finished (held, hanging, stalled, dripping): closed by {@link #reset()}. */
     private final Set<HttpServerRequest> pending = ConcurrentHashMap.newKeySet();
@@ -136,6 +137,11 @@ public final class FaultyUpstream implements AutoCloseable {
         return openConnections.get();
     }
 
+    /** Connections that {@link #reset()} is still closing. */
+    public int closing() {
+        return closing.get();
+    }
+
     /** Lets every {@code held} request answer. */
     public void release() {
         List<Runnable> waiting = List.copyOf(held);
@@ -153,7 +159,9 @@ public final class FaultyUpstream implements AutoCloseable {
         held.clear();
         List<HttpServerRequest> leftovers = List.copyOf(pending);
         pending.removeAll(leftovers);
-        leftovers.forEach(request -> vertx.runOnContext(v -> request.connection().close()));
+        closing.addAndGet(leftovers.size());
+        leftovers.forEach(request -> vertx.runOnContext(v -> request.connection().close()
+                .onComplete(done -> closing.decrementAndGet())));
     }
 
     private void opened(HttpConnection connection) {

@@ -45,7 +45,7 @@ final class Routes {
     }
 
     static Route.Options exploring(double share) {
-        return new Route.Options(false, false, 2000, null, share);
+        return new Route.Options(false, false, 2000, null, share, null);
     }
 
     /** One finished attempt, as the router records it. */
