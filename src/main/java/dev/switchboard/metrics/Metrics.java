@@ -248,21 +248,25 @@ public class Metrics {
                 .increment();
     }
 
-    /**
-     * Gauges of a provider that adapts its in-flight limit or admits by its rate-limit headers, registered once per
-     * provider name; each reads the provider's current state (NaN when it has none now).
-     */
-    public void providerLimits(String provider, Supplier<Number> limit, Supplier<Number> requestsLeft,
-            Supplier<Number> tokensLeft) {
-        if (gauges.add(provider + "\u0000limits")) {
+    /** The adaptive in-flight limit of a provider with {@code concurrency: adaptive}, registered once per name. */
+    public void concurrencyLimit(String provider, Supplier<Number> limit) {
+        if (gauges.add(provider + "\u0000limit")) {
             functions.add(Gauge.builder(PROVIDER_CONCURRENCY_LIMIT, limit)
-                    .description("Adaptive in-flight limit (concurrency: adaptive)").tag("provider", provider)
-                    .register(registry));
+                    .description("Adaptive in-flight limit").tag("provider", provider).register(registry));
+        }
+    }
+
+    /**
+     * The rate-limit budget of a provider that admits by its headers, registered once per name: requests and tokens
+     * left as its headers last said, less what was sent since (-1: unknown).
+     */
+    public void rateLimitBudget(String provider, Supplier<Number> requestsLeft, Supplier<Number> tokensLeft) {
+        if (gauges.add(provider + "\u0000budget")) {
             functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, requestsLeft)
-                    .description("Rate-limit budget left as the provider's headers report it, less what was sent since")
+                    .description("Rate-limit budget left, as the provider reports it")
                     .tags("provider", provider, "kind", "requests").register(registry));
             functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, tokensLeft)
-                    .description("Rate-limit budget left as the provider's headers report it, less what was sent since")
+                    .description("Rate-limit budget left, as the provider reports it")
                     .tags("provider", provider, "kind", "tokens").register(registry));
         }
     }

@@ -183,12 +183,15 @@ public class PolicyWatcher {
             metrics.provider(name, () -> current(name).map(s -> (Number) s.health().snapshot().inFlight()).orElse(0),
                     () -> current(name).map(s -> (Number) breakerCode(s.guard().state())).orElse(0));
             ProviderState state = active.states().get(name);
-            if (state.adaptive() != null || state.spec().rateLimit().admits()) {
-                metrics.providerLimits(name,
-                        () -> current(name).map(s -> (Number) (s.adaptive() != null ? s.adaptive().limit()
-                                : Double.NaN)).orElse(Double.NaN),
-                        () -> current(name).map(s -> (Number) s.budget().requestsLeft()).orElse(Double.NaN),
-                        () -> current(name).map(s -> (Number) s.budget().tokensLeft()).orElse(Double.NaN));
+            if (state.adaptive() != null) {
+                metrics.concurrencyLimit(name, () -> current(name)
+                        .map(s -> (Number) (s.adaptive() != null ? s.adaptive().limit() : Double.NaN)).orElse(Double.NaN));
+            }
+            // Gemini and the mock report no budget in headers: no rate-limit series for them
+            if (state.spec().rateLimit().admits()
+                    && (state.spec().type().equals("openai") || state.spec().type().equals("anthropic"))) {
+                metrics.rateLimitBudget(name, () -> current(name).map(s -> (Number) s.budget().requestsLeft()).orElse(-1),
+                        () -> current(name).map(s -> (Number) s.budget().tokensLeft()).orElse(-1));
             }
         }
         activated.fire(active);
