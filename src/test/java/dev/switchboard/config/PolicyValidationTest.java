@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.switchboard.model.Route;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.policy.PolicyCompiler;
 import dev.switchboard.policy.SecretSource;
@@ -191,6 +192,9 @@ class PolicyValidationTest {
         // the example names every timeout, and no deprecated key
         assertThat(table.warnings()).isEmpty();
         assertThat(table.providers().get("groq").maxConcurrency()).isEqualTo(64);
+        assertThat(table.providers().get("groq").adaptiveConcurrency()).isTrue();
+        assertThat(table.providers().get("openai").rateLimit().admits()).isTrue();
+        assertThat(table.routes().get("smart").options().hedge()).isEqualTo(new Route.Hedge(null, 0.95, 0.1));
         assertThat(table.routes().get("smart").requestTimeout()).isEqualTo(Duration.ofMinutes(2));
     }
 
@@ -242,6 +246,15 @@ class PolicyValidationTest {
             "request-timeout: 5m | request-timeout: 5m\\n  health: { interval: 10ms } | defaults.health.interval: must be at least 100ms",
             "default-route: fast | readiness: everything | readiness: must be one of policy, any-provider, every-route",
             "max-pause: 30s | default-pause: -1s | providers.local.rate-limit.default-pause: must be >= 0",
+            // the keys of gateway features beyond failover
+            "complexity-threshold: 4000 | hedge: { after: soon } | routes.cheap.hedge.after: must be a duration above 0",
+            "complexity-threshold: 4000 | hedge: { after: p95, max-rate: 150% } | routes.cheap.hedge.max-rate: must be a share",
+            "complexity-threshold: 4000 | hedge: { max-rate: 10% } | routes.cheap.hedge.after: is required",
+            "max-concurrency: 64 | concurrency: turbo | providers.openai.concurrency: must be 'fixed' or 'adaptive'",
+            "max-pause: 30s | admission: sometimes | providers.local.rate-limit.admission: invalid value 'sometimes'",
+            "failure-status: 429 | fault: { kind: fire } | providers.drill.mock.fault.kind: must be one of status, hang",
+            "failure-status: 429 | fault: { kind: cut-stream, after-events: -1 } "
+                    + "| providers.drill.mock.fault.after-events: must be >= 0",
             // duplicate keys
             "strategy: failover\\n    targets | strategy: failover\\n    strategy: failover\\n    targets "
                     + "| routes.fast.strategy: Duplicate field 'strategy'",
