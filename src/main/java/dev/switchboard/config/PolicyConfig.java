@@ -13,7 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> providers,
         Map<String, RouteConfig> routes, String defaultRoute, TenancyConfig tenancy, Map<String, TenantConfig> tenants,
-        String readiness) {
+        String readiness, SharedLimitsConfig sharedLimits) {
 
     /** What {@code readiness} may say. */
     public static final java.util.List<String> READINESS_MODES = java.util.List.of("policy", "any-provider",
@@ -30,6 +30,7 @@ public record PolicyConfig(DefaultsConfig defaults, Map<String, ProviderConfig> 
         routes = requireEntries("routes", routes);
         tenancy = tenancy != null ? tenancy : TenancyConfig.DEFAULT;
         tenants = tenants == null ? Map.of() : requireEntries("tenants", tenants);
+        sharedLimits = sharedLimits != null ? sharedLimits : SharedLimitsConfig.DEFAULT;
     }
 
     /** Whether requests are checked against tenants at all (a {@code tenants:} section exists). */

@@ -81,12 +81,14 @@ public final class PolicyParser {
         Map<String, TenantConfig> tenants = bindEach(root, "tenants", TenantConfig.class, problems);
         String defaultRoute = bind(root, "default-route", String.class, problems);
         String readiness = bind(root, "readiness", String.class, problems);
+        SharedLimitsConfig sharedLimits = bind(root, "shared-limits", SharedLimitsConfig.class, problems);
         if (!problems.isEmpty()) {
             throw new PolicyException(source, problems);
         }
         PolicyConfig config;
         try {
-            config = new PolicyConfig(defaults, providers, routes, defaultRoute, tenancy, tenants, readiness);
+            config = new PolicyConfig(defaults, providers, routes, defaultRoute, tenancy, tenants, readiness,
+                    sharedLimits);
         } catch (ConfigViolation violation) {
             throw new PolicyException(source, List.of(violation.key() + ": " + violation.getMessage()));
         }
@@ -99,7 +101,7 @@ public final class PolicyParser {
 
     /** The top-level keys of a policy file. */
     static final List<String> SECTIONS = List.of("defaults", "providers", "routes", "default-route", "tenancy",
-            "tenants", "readiness");
+            "tenants", "readiness", "shared-limits");
 
     /** One section, or null when absent; a problem is recorded, not thrown. */
     private <T> T bind(JsonNode root, String key, Class<T> type, List<String> problems) {

@@ -15,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record ProviderConfig(String type, String baseUrl, String apiKeyEnv, String apiKeyFile, String apiKeyHeader,
         Map<String, String> headers, Duration timeout, Duration connectTimeout, Duration firstTokenTimeout,
         Duration idleTimeout, Integer maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit,
-        HealthConfig health, MockConfig mock, Boolean responsesApi, String concurrency) {
+        HealthConfig health, MockConfig mock, Boolean responsesApi, String concurrency, QuotaConfig quota) {
 
     /** Provider types the policy may name. */
     public static final Set<String> TYPES = Set.of("openai", "anthropic", "gemini", "mock");

@@ -11,9 +11,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *        patterns ending in {@code *} ({@code openai/*}, {@code *})
  * @param allowedProviders providers the tenant's requests may reach; other targets are skipped
  * @param allowPinning whether {@code provider/model} requests are allowed (default: {@code defaults.allow-pinning})
+ * @param budget what the tenant may spend per period across every pod, or null for no limit
  */
 @RegisterForReflection
-public record TenantConfig(List<String> allowedModels, List<String> allowedProviders, Boolean allowPinning) {
+public record TenantConfig(List<String> allowedModels, List<String> allowedProviders, Boolean allowPinning,
+        BudgetConfig budget) {
 
     public TenantConfig {
         allowedModels = allowedModels != null ? List.copyOf(allowedModels) : null;

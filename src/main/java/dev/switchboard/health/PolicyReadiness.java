@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.switchboard.lifecycle.Drain;
+import dev.switchboard.limits.SharedLimits;
 import dev.switchboard.model.Route;
 import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.routing.ActivePolicy;
@@ -30,11 +31,13 @@ public class PolicyReadiness implements HealthCheck {
     private final PolicyState policies;
     private final Drain drain;
     private final Drills drills;
+    private final SharedLimits limits;
 
-    public PolicyReadiness(PolicyState policies, Drain drain, Drills drills) {
+    public PolicyReadiness(PolicyState policies, Drain drain, Drills drills, SharedLimits limits) {
         this.policies = policies;
         this.drain = drain;
         this.drills = drills;
+        this.limits = limits;
     }
 
     @Override
@@ -66,6 +69,7 @@ public class PolicyReadiness implements HealthCheck {
                     + String.join("; ", failure.problems()));
         }
         policy.states().forEach((name, state) -> response.withData("provider." + name, ProviderView.summary(state)));
+        response.withData("limits_store", limits.describe());
         drills.reports().stream().filter(Drill.Report::active).forEach(drill -> response.withData(
                 "drill." + drill.provider(), drill.id() + ": " + drill.fault() + ", " + drill.injected() + " of "
                         + drill.maxRequests() + " request(s) until " + drill.endsAt()));

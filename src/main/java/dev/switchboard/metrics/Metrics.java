@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -47,6 +48,10 @@ public class Metrics {
     public static final String ROUTING_RATELIMIT_SKIPS = "switchboard.routing.ratelimit.skips";
     public static final String DRILL_ACTIVE = "switchboard.drill.active";
     public static final String ROUTING_HEDGES = "switchboard.routing.hedges";
+    public static final String LIMITS_STORE_UP = "switchboard.limits.store.up";
+    public static final String LIMITS_STORE_FALLBACKS = "switchboard.limits.store.fallbacks";
+    public static final String LIMITS_REFUSED = "switchboard.limits.refused";
+    public static final String BUDGET_WARNINGS = "switchboard.budget.warnings";
     public static final String COST = "switchboard.cost.usd";
     public static final String ROUTE_COST = "switchboard.route.cost.usd";
     public static final String REQUESTS_SHED = "switchboard.requests.shed";
@@ -269,6 +274,35 @@ public class Metrics {
                     .description("Rate-limit budget left, as the provider reports it")
                     .tags("provider", provider, "kind", "tokens").register(registry));
         }
+    }
+
+    /** The shared-limits store (Redis): whether it answers, and the requests decided by the fallback meanwhile. */
+    public void sharedStore(Supplier<Number> up, AtomicLong fallbacks) {
+        if (gauges.add("\u0000store")) {
+            functions.add(Gauge.builder(LIMITS_STORE_UP, up).description("1 while the shared-limits store (Redis) answers")
+                    .register(registry));
+            // the counter itself, held by its owner: a function counter keeps only a weak reference to what it reads
+            functions.add(FunctionCounter.builder(LIMITS_STORE_FALLBACKS, fallbacks, AtomicLong::doubleValue)
+                    .description("Limit decisions made by the fallback while the shared store did not answer")
+                    .register(registry));
+        }
+    }
+
+    /** A shared limit refused a request or a target: {@code limit} is budget or quota. */
+    public void limitRefused(String limit, String name) {
+        counter(new Key(LIMITS_REFUSED, limit, name, null, null),
+                k -> Counter.builder(LIMITS_REFUSED)
+                        .description("Requests (budget) or targets (quota) refused by a shared limit")
+                        .tags("limit", limit, "name", name))
+                .increment();
+    }
+
+    /** A tenant passed the soft limit ({@code warn-at}) of its budget. */
+    public void budgetWarning(String tenant) {
+        counter(new Key(BUDGET_WARNINGS, tenant, null, null, null),
+                k -> Counter.builder(BUDGET_WARNINGS).description("Answers past the soft limit of a tenant's budget")
+                        .tag("tenant", tenant))
+                .increment();
     }
 
     /** 1 while a failover drill runs on {@code provider}; registered at its first drill. */

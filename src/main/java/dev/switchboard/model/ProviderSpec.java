@@ -30,11 +30,21 @@ import dev.switchboard.config.RateLimitConfig;
  * @param responsesApi whether this OpenAI-type API serves {@code /responses} itself (requests to Switchboard's
  *        {@code /v1/responses} then pass through to it)
  * @param adaptiveConcurrency whether the in-flight limit adapts (AIMD) below {@code maxConcurrency}
+ * @param quota requests and tokens per minute shared by every pod, or null
  */
 public record ProviderSpec(String name, String type, String baseUrl, Secret apiKey, String apiKeyHeader,
         Map<String, String> headers, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
         int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
-        MockConfig mock, boolean responsesApi, boolean adaptiveConcurrency) {
+        MockConfig mock, boolean responsesApi, boolean adaptiveConcurrency, Quota quota) {
+
+    /**
+     * A provider key's quota per minute, shared by every pod.
+     *
+     * @param requests requests per minute, or -1 for none
+     * @param tokens tokens per minute, or -1 for none
+     */
+    public record Quota(long requests, long tokens) {
+    }
 
     public ProviderSpec {
         headers = Map.copyOf(headers);
@@ -46,6 +56,6 @@ public record ProviderSpec(String name, String type, String baseUrl, Secret apiK
             int maxConcurrency, CircuitBreakerConfig circuitBreaker, RateLimitConfig rateLimit, HealthConfig health,
             MockConfig mock) {
         this(name, type, baseUrl, apiKey, apiKeyHeader, headers, connectTimeout, firstTokenTimeout, idleTimeout,
-                maxConcurrency, circuitBreaker, rateLimit, health, mock, false, false);
+                maxConcurrency, circuitBreaker, rateLimit, health, mock, false, false, null);
     }
 }

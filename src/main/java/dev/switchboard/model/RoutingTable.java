@@ -24,7 +24,16 @@ import java.util.Optional;
  */
 public record RoutingTable(Map<String, Route> routes, Map<String, ProviderSpec> providers, int pinnedMaxAttempts,
         Duration pinnedBackoff, Duration pinnedRequestTimeout, boolean allowPinning, String defaultRoute, Tenancy tenancy,
-        String readiness, List<String> warnings) {
+        String readiness, List<String> warnings, SharedLimits sharedLimits) {
+
+    /**
+     * What budgets and quotas do while their shared store cannot be reached.
+     *
+     * @param onStoreFailure per-pod, open or closed
+     * @param pods the pod count a per-pod share divides by, or 0 for the pods seen in the store lately
+     */
+    public record SharedLimits(String onStoreFailure, int pods) {
+    }
 
     public RoutingTable {
         warnings = List.copyOf(warnings);

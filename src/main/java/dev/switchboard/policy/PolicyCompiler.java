@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.switchboard.config.BudgetConfig;
 import dev.switchboard.config.DefaultsConfig;
 import dev.switchboard.config.HedgeConfig;
 import dev.switchboard.config.PolicyConfig;
@@ -106,7 +107,8 @@ public final class PolicyCompiler {
         }
         return new RoutingTable(routes, providers, defaults.retry().maxAttempts(), defaults.retry().backoff(),
                 defaults.requestTimeout(), defaults.allowPinning(), config.defaultRoute(), tenancy(config), config.readiness(),
-                warnings);
+                warnings, new RoutingTable.SharedLimits(config.sharedLimits().onStoreFailure(),
+                        config.sharedLimits().pods() != null ? config.sharedLimits().pods() : 0));
     }
 
     private static final String DEPRECATED_TIMEOUT = "%s.timeout: deprecated; it sets first-token-timeout and "
@@ -125,6 +127,15 @@ public final class PolicyCompiler {
                 HedgeConfig.share(config.maxRate()));
     }
 
+    private static Tenant.Budget budget(BudgetConfig config) {
+        if (config == null) {
+            return null;
+        }
+        return new Tenant.Budget(config.usd() != null ? Math.round(config.usd() * 1_000_000) : -1,
+                config.tokens() != null ? config.tokens() : -1, config.period(),
+                config.warnAt() != null ? config.warnAt() : 0);
+    }
+
     private static String defaultKeyHeader(String type) {
         return switch (type) {
             case "anthropic" -> "x-api-key";
@@ -137,7 +148,8 @@ public final class PolicyCompiler {
         Map<String, Tenant> tenants = new LinkedHashMap<>();
         config.tenants().forEach((name, tenant) -> tenants.put(name, new Tenant(name, tenant.allowedModels(),
                 tenant.allowedProviders() == null ? null : Set.copyOf(tenant.allowedProviders()),
-                tenant.allowPinning() != null ? tenant.allowPinning() : config.defaults().allowPinning())));
+                tenant.allowPinning() != null ? tenant.allowPinning() : config.defaults().allowPinning(),
+                budget(tenant.budget()))));
         return new Tenancy(config.tenancy().header(), config.tenancy().defaultTenant(), tenants);
     }
 
@@ -198,6 +210,10 @@ public final class PolicyCompiler {
                         : defaults.circuitBreaker(),
                 config.rateLimit() != null ? config.rateLimit().orElse(defaults.rateLimit()) : defaults.rateLimit(),
                 config.health() != null ? config.health().orElse(defaults.health()) : defaults.health(),
-                config.mock(), Boolean.TRUE.equals(config.responsesApi()), "adaptive".equals(config.concurrency()));
+                config.mock(), Boolean.TRUE.equals(config.responsesApi()), "adaptive".equals(config.concurrency()),
+                config.quota() == null ? null
+                        : new ProviderSpec.Quota(
+                                config.quota().requestsPerMinute() != null ? config.quota().requestsPerMinute() : -1,
+                                config.quota().tokensPerMinute() != null ? config.quota().tokensPerMinute() : -1));
     }
 }

@@ -65,14 +65,16 @@ final class AttemptLoop {
     private final Deadline deadline;
     private final TargetGate gate;
     private final Drills drills;
+    private final LimitCheck limits;
     /** The failover drill that faulted one of this request's attempts, or null. */
     private Drill drilled;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
             String routeTag, Multi<String> drained, Tracing tracing, Context trace, Duration callerDeadline,
-            Drills drills) {
+            Drills drills, LimitCheck limits) {
         this.drills = drills;
+        this.limits = limits;
         this.policy = policy;
         this.runtime = runtime;
         this.route = runtime.route();
@@ -129,6 +131,9 @@ final class AttemptLoop {
             if (wait != null) {
                 return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
             }
+            if (attempts == 0) {
+                limits.unanswered();
+            }
             return Uni.createFrom().item(attempts > 0 ? exhausted()
                     : gate.budgetResetsIn() != null ? Unanswered.budgetSpent(route, gate.budgetResetsIn(), metrics, routeTag)
                             : Unanswered.noTarget(policy, route, plan, routeTag, gate.saturated(), metrics));
@@ -145,15 +150,35 @@ final class AttemptLoop {
                 LOGGER.debugf("route '%s': skipping %s, provider %s", route.name(), target, state.status());
                 return next(refused + 1);
             }
-            boolean repeat = tried[position];
-            tried[position] = true;
-            if (lastOutcome != null) {
-                metrics.fallback(routeTag, lastTarget.provider(), target.provider(), lastOutcome.tag());
+            if (!limits.applies(state.spec())) {
+                return go(position, target, state, permit.get());
             }
-            metrics.selected(routeTag, target.provider(), modelTag(target));
-            gate.sending(state);
-            return attempt(target, state, permit.get(), repeat);
+            return limits.check(target, state.spec()).onItem().transformToUni(verdict -> {
+                if (verdict == LimitCheck.Verdict.GO) {
+                    return go(position, target, state, permit.get());
+                }
+                permit.get().neutral();
+                state.health().end();
+                if (verdict == LimitCheck.Verdict.QUOTA) {
+                    return next(refused + 1);
+                }
+                logTrail();
+                return Uni.createFrom().item(limits.budgetExceeded(trail.on(new LinkedHashMap<>(
+                        Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))))));
+            });
         });
+    }
+
+    /** {@code target} admitted by every guard and limit: its attempt goes out. */
+    private Uni<ProxyResponse> go(int position, Target target, ProviderState state, ProviderGuard.Permit permit) {
+        boolean repeat = tried[position];
+        tried[position] = true;
+        if (lastOutcome != null) {
+            metrics.fallback(routeTag, lastTarget.provider(), target.provider(), lastOutcome.tag());
+        }
+        metrics.selected(routeTag, target.provider(), modelTag(target));
+        gate.sending(state);
+        return attempt(target, state, permit, repeat);
     }
 
     private Uni<ProxyResponse> attempt(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
@@ -282,6 +307,7 @@ final class AttemptLoop {
                         metrics.selected(routeTag, target.provider(), modelTag(target));
                         metrics.hedge(routeTag, target.provider(), "started");
                         gate.sending(state);
+                        limits.count(state.spec());
                         return AttemptLoop.this.launch(target, state, permit.get(), false);
                     }
 
@@ -320,14 +346,15 @@ final class AttemptLoop {
         scope.firstEvent();
         runtime.succeeded(session, target);
         logTrail();
-        return ProxyResponse.streaming(200, trail.on(ResponseHeaders.stream(target, attempts)),
+        return ProxyResponse.streaming(200, limits.on(trail.on(ResponseHeaders.stream(target, attempts))),
                 StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
                         outcome -> {
                             Usage used = stream.usage().reported();
                             scope.answeredBy(used, stream.first().model());
                             scope.settle(outcome);
-                            scope.account(used != null ? used
-                                    : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events()));
+                            Usage charged = used != null ? used
+                                    : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events());
+                            limits.answered(target.provider(), charged, scope.account(charged));
                             drillEnded(outcome instanceof Outcome.Answered);
                         }))
                 .in(stream.dialect());
@@ -336,15 +363,19 @@ final class AttemptLoop {
     private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
         logTrail();
         drillEnded(complete.status() < 500);
-        Map<String, List<String>> headers = trail.on(ResponseHeaders.json(target, attempts, complete.contentType()));
+        Map<String, List<String>> headers = limits.on(trail.on(ResponseHeaders.json(target, attempts,
+                complete.contentType())));
         if (complete.status() < 400) {
             runtime.succeeded(session, target);
             Usage used = complete.usage() != null ? complete.usage()
                     : Usage.estimate(request.estimatedPromptTokens(), complete.body().length / 4);
             BigDecimal cost = scope.account(used);
+            limits.answered(target.provider(), used, cost);
             if (cost != null) {
                 headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));
             }
+        } else {
+            limits.unanswered();
         }
         return ProxyResponse.json(complete.status(), headers, complete.body()).in(complete.dialect());
     }
@@ -375,8 +406,14 @@ final class AttemptLoop {
                 trail.on(ResponseHeaders.of(lastTarget, attempts)));
     }
 
-    /** A request that met a failover drill ended: with a whole answer, or lost. */
+    /**
+     * The request ended: with a whole answer, or without (then its estimated tokens go back to its shared limits), for
+     * a failover drill that met it.
+     */
     private void drillEnded(boolean whole) {
+        if (!whole) {
+            limits.unanswered();
+        }
         if (drilled != null) {
             drilled.ended(whole);
         }

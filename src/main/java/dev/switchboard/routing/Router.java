@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.lifecycle.Drain;
+import dev.switchboard.limits.SharedLimits;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.Target;
 import dev.switchboard.policy.Admission;
@@ -47,10 +48,12 @@ public class Router {
     private final Tracing tracing;
 
     private final Drills drills;
+    private final SharedLimits limits;
 
     public Router(PolicyState policies, UsageLedger usage, Metrics metrics, Drain drain, Tracing tracing,
-            Drills drills) {
+            Drills drills, SharedLimits limits) {
         this.drills = drills;
+        this.limits = limits;
         this.policies = policies;
         this.usage = usage;
         this.metrics = metrics;
@@ -127,7 +130,9 @@ public class Router {
             span.setAttribute("switchboard.tenant", admitted.tenant().name());
         }
         return new AttemptLoop(policy, runtime, endpoint, request, passthrough, plan, admitted.session(), usage,
-                metrics, routeTag, drain.ended(), tracing, trace, callerDeadline, drills)
+                metrics, routeTag, drain.ended(), tracing, trace, callerDeadline, drills,
+                new LimitCheck(limits, policy.table().sharedLimits(), admitted.tenant(), metrics,
+                        request.estimatedPromptTokens(), request.maxTokens()))
                 .run()
                 .invoke(answer -> Tracing.answered(span, answer))
                 .onFailure().recoverWithItem(failure -> {

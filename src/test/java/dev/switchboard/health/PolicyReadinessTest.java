@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.config.FaultConfig;
+import dev.switchboard.limits.SharedLimits;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.resilience.ProviderState;
@@ -46,7 +48,8 @@ class PolicyReadinessTest {
         }
         policies.swap(ActivePolicy.activate(table, Map.of(), states, new TargetStatsRegistry(), "test", false,
                 Instant.now()), "test-hash");
-        return new PolicyReadiness(policies, Lifecycle.drain(), drills).call();
+        return new PolicyReadiness(policies, Lifecycle.drain(), drills, new SharedLimits(null,
+                new Metrics(new SimpleMeterRegistry()), Optional.empty(), Duration.ofMillis(50), "test")).call();
     }
 
     @Test

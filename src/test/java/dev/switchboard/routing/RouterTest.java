@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.limits.SharedLimits;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.RoutingTable;
@@ -105,7 +107,8 @@ class RouterTest {
                 registry, "test", false, Instant.now()), "test-hash");
         Metrics metrics = new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         router = new Router(state, new UsageLedger(metrics), metrics, Lifecycle.drain(), Tracing.noop(),
-                new Drills(state, metrics));
+                new Drills(state, metrics), new SharedLimits(null, metrics, Optional.empty(), Duration.ofMillis(50),
+                        "test"));
     }
 
     private void fail(String provider) {
