@@ -255,6 +255,17 @@ class PolicyValidationTest {
             "failure-status: 429 | fault: { kind: fire } | providers.drill.mock.fault.kind: must be one of status, hang",
             "failure-status: 429 | fault: { kind: cut-stream, after-events: -1 } "
                     + "| providers.drill.mock.fault.after-events: must be >= 0",
+            // budgets, quotas and their store
+            "shared: { allowed-models: [fast] } | shared: { budget: { tokens: 100, period: week } } "
+                    + "| tenants.shared.budget.period: must be one of minute, hour, day, month",
+            "shared: { allowed-models: [fast] } | shared: { budget: { period: day } } | tenants.shared.budget.usd: set usd",
+            "shared: { allowed-models: [fast] } | shared: { budget: { usd: -5 } } | tenants.shared.budget.usd: must be >= 0",
+            "shared: { allowed-models: [fast] } | shared: { budget: { tokens: 10, warn-at: 1.5 } } "
+                    + "| tenants.shared.budget.warn-at: must be a share",
+            "max-concurrency: 64 | quota: { requests-per-minute: 0 } | providers.openai.quota.requests-per-minute: must be >= 1",
+            "max-concurrency: 64 | quota: {} | providers.openai.quota.requests-per-minute: set requests-per-minute",
+            "default-route: fast | shared-limits: { on-store-failure: maybe } "
+                    + "| shared-limits.on-store-failure: must be one of per-pod, open, closed",
             // duplicate keys
             "strategy: failover\\n    targets | strategy: failover\\n    strategy: failover\\n    targets "
                     + "| routes.fast.strategy: Duplicate field 'strategy'",
