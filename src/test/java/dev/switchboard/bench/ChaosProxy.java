@@ -42,18 +42,24 @@ final class ChaosProxy implements AutoCloseable {
 
     /** Starts the jar with the policy, its output (overwritten) in {@code log}; does not wait. */
     static ChaosProxy start(Path jar, Path policy, Path log, String heap) throws IOException {
+        return start(jar, policy, log, heap, Map.of());
+    }
+
+    /** As {@link #start(Path, Path, Path, String)}, with more environment variables. */
+    static ChaosProxy start(Path jar, Path policy, Path log, String heap, Map<String, String> extra) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw package -DskipTests");
         }
         int port = freePort();
         int managementPort = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Map<String, String> env = Map.of("SWITCHBOARD_POLICY", policy.toString(),
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.putAll(Map.of("SWITCHBOARD_POLICY", policy.toString(),
                 "SWITCHBOARD_RELOAD_INTERVAL", "0",
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort)));
         return new ChaosProxy(ProxyProcess.start("chaos-proxy", List.of(java, "-Xmx" + heap, "-jar", jar.toString()),
                 env, log), port, managementPort);
     }

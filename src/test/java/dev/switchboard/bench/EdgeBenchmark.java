@@ -29,6 +29,8 @@ import java.util.concurrent.Semaphore;
 public final class EdgeBenchmark {
 
     private static final Duration DEADLINE = Duration.ofMillis(800);
+    /** How late past its deadline an answer may be: the timer, the write, and this shared machine's noise. */
+    private static final long MARGIN_MS = 100;
 
     private final ChaosProxy proxy;
     private final EdgeUpstream upstream;
@@ -61,17 +63,38 @@ public final class EdgeBenchmark {
         Path dir = Files.createTempDirectory("switchboard-edge");
         try (EdgeUpstream upstream = new EdgeUpstream()) {
             Path policy = Files.writeString(dir.resolve("policy.yaml"), policy(upstream.port()));
+            List<String[]> rows;
             try (ChaosProxy proxy = ChaosProxy.start(jar, policy, dir.resolve("switchboard.log"), "64m")) {
                 EdgeBenchmark bench = new EdgeBenchmark(proxy, upstream, requests, concurrency);
                 proxy.awaitReady(bench.client, Duration.ofSeconds(60));
-                bench.run();
+                rows = bench.run();
+                rows.add(bench.limits("in-process store"));
             }
+            Process redis = startRedis(dir);
+            if (redis != null) {
+                try (ChaosProxy proxy = ChaosProxy.start(jar, policy, dir.resolve("switchboard-redis.log"), "64m",
+                        Map.of("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:" + redisPort))) {
+                    EdgeBenchmark bench = new EdgeBenchmark(proxy, upstream, requests, concurrency);
+                    proxy.awaitReady(bench.client, Duration.ofSeconds(60));
+                    bench.limits("warm-up");
+                    rows.add(bench.limits("a local Redis"));
+                    redis.destroyForcibly().waitFor();
+                    rows.add(bench.limits("Redis killed (the per-pod fallback)"));
+                } finally {
+                    redis.destroyForcibly();
+                }
+            }
+            print(rows, requests);
         }
     }
 
     static String policy(int port) {
         String fake = "http://127.0.0.1:" + port + "/v1";
         StringBuilder yaml = new StringBuilder("""
+                tenancy: { default-tenant: bench }
+                tenants:
+                  bench: {}
+                  budgeted: { budget: { tokens: 1000000000000, period: day } }
                 defaults:
                   first-token-timeout: 10s
                   idle-timeout: 10s
@@ -80,14 +103,18 @@ public final class EdgeBenchmark {
                   rate-limit: { default-pause: 0s, max-pause: 0s }
                 providers:
                 """);
-        for (String name : List.of("late-on", "late-off", "spare", "budget-off", "capped-fixed", "mixed")) {
+        for (String name : List.of("late-on", "late-off", "spare", "budget-off", "capped-fixed", "mixed", "plain")) {
             yaml.append("  ").append(name).append(": { type: openai, base-url: \"").append(fake).append("\" }\n");
         }
         yaml.append("  budget-on: { type: openai, base-url: \"").append(fake)
                 .append("\", rate-limit: { admission: true } }\n");
         yaml.append("  capped-adaptive: { type: openai, base-url: \"").append(fake)
                 .append("\", concurrency: adaptive }\n");
+        yaml.append("  quoted: { type: openai, base-url: \"").append(fake)
+                .append("\", quota: { requests-per-minute: 100000000, tokens-per-minute: 100000000000 } }\n");
         yaml.append("routes:\n");
+        yaml.append("  unlimited: { targets: [ { provider: plain, model: \"instant#unlimited\" } ] }\n");
+        yaml.append("  limited: { targets: [ { provider: quoted, model: \"instant#limited\" } ] }\n");
         yaml.append(
                 "  hedge-on: { hedge: { after: 250ms, max-rate: 15% }, targets: [ { provider: late-on, model: \"late10#on\" },"
                         + " { provider: spare, model: \"steady#hedge-on\" } ] }\n");
@@ -108,17 +135,21 @@ public final class EdgeBenchmark {
         return yaml.toString();
     }
 
-    /** What one batch of requests got. */
-    private record Batch(List<Long> millis, Map<Integer, Integer> statuses) {
+    /** What one batch of requests got: each request's time in microseconds, and the statuses. */
+    private record Batch(List<Long> micros, Map<Integer, Integer> statuses) {
 
         long percentile(double p) {
-            List<Long> sorted = new ArrayList<>(millis);
+            List<Long> sorted = new ArrayList<>(micros);
             Collections.sort(sorted);
             return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
         }
 
+        long percentileMillis(double p) {
+            return percentile(p) / 1_000;
+        }
+
         String latencies() {
-            return percentile(0.5) + " / " + percentile(0.99) + " / " + percentile(1.0) + " ms";
+            return percentileMillis(0.5) + " / " + percentileMillis(0.99) + " / " + percentileMillis(1.0) + " ms";
         }
     }
 
@@ -127,7 +158,7 @@ public final class EdgeBenchmark {
         String body = "{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one word.\"}]}";
         Semaphore slots = new Semaphore(concurrent);
-        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+        List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = Collections.synchronizedMap(new TreeMap<>());
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
@@ -138,16 +169,45 @@ public final class EdgeBenchmark {
             headers.forEach(request::header);
             long start = System.nanoTime();
             all.add(client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                millis.add((System.nanoTime() - start) / 1_000_000);
+                micros.add((System.nanoTime() - start) / 1_000);
                 statuses.merge(e != null ? -1 : r.statusCode(), 1, Integer::sum);
                 slots.release();
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        return new Batch(List.copyOf(millis), Map.copyOf(statuses));
+        return new Batch(List.copyOf(micros), Map.copyOf(statuses));
     }
 
-    private void run() throws InterruptedException {
+    private static int redisPort;
+
+    /** A throwaway redis-server on a free port, or null when none is installed. */
+    private static Process startRedis(Path dir) throws Exception {
+        try {
+            redisPort = ChaosProxy.freePort();
+            Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            Thread.sleep(500); // a benchmark, not a test: redis-server takes a moment to listen
+            return redis;
+        } catch (java.io.IOException e) {
+            System.out.println("(no redis-server on the PATH: the Redis row is left out)");
+            return null;
+        }
+    }
+
+    /**
+     * The cost of a tenant budget and a provider quota checked on every request: sequential requests to a provider
+     * that answers at once, with both limits against none.
+     */
+    private String[] limits(String store) throws InterruptedException {
+        Batch none = send("unlimited", false, 16, 1, Map.of());
+        Batch limited = send("limited", false, 16, 1, Map.of("x-switchboard-tenant", "budgeted"));
+        return new String[] { "budget + quota on every request, " + store + ": p50 / p99 (sequential, provider answers"
+                + " at once)", none.percentile(0.5) + " / " + none.percentile(0.99) + " µs",
+                limited.percentile(0.5) + " / " + limited.percentile(0.99) + " µs" };
+    }
+
+    private List<String[]> run() throws InterruptedException {
         List<String[]> rows = new ArrayList<>();
         // warm-up: the JIT, and every route's connections
         send("hedge-on", false, 16, concurrency, Map.of());
@@ -186,11 +246,15 @@ public final class EdgeBenchmark {
 
         Batch deadline = send("deadline", false, 16, concurrency,
                 Map.of("x-switchboard-deadline-ms", Long.toString(DEADLINE.toMillis())));
-        long late = deadline.millis().stream().filter(ms -> ms > DEADLINE.toMillis() + 50).count();
+        long late = deadline.micros().stream().filter(us -> us > (DEADLINE.toMillis() + MARGIN_MS) * 1_000).count();
         rows.add(new String[] { "caller deadline 800 ms across hangs, 3 s first tokens and 503s: answers later than "
-                + "deadline + 50 ms", "(no deadline: a hang waits for the first-token-timeout, 10 s)",
-                late + " of " + requests + "; max " + deadline.percentile(1.0) + " ms; " + deadline.statuses() });
+                + "deadline + " + MARGIN_MS + " ms", "(no deadline: a hang waits for the first-token-timeout, 10 s)",
+                late + " of " + requests + "; max " + deadline.percentileMillis(1.0) + " ms; " + deadline.statuses() });
 
+        return rows;
+    }
+
+    private static void print(List<String[]> rows, int requests) {
         System.out.println();
         System.out.printf(Locale.ROOT, "| measure (%d requests per row) | without | with |%n| --- | --- | --- |%n",
                 requests);

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerResponse;
  * behaves (the part before {@code #}); every model is counted apart:
  * <ul>
  * <li>{@code steady}: answers after {@value #STEADY_MS} ms</li>
+ * <li>{@code instant}: answers at once (JSON), for the cost of Switchboard's own work</li>
  * <li>{@code late10}: every tenth request's first token is {@value #LATE_MS} ms late, the others answer as
  * {@code steady}</li>
  * <li>{@code budget}: a budget of {@value #BUDGET_TOKENS} tokens per {@value #WINDOW_MS} ms window (a request costs
@@ -91,6 +92,7 @@ final class EdgeUpstream implements AutoCloseable {
         HttpServerResponse response = request.response();
         switch (model.substring(0, Math.max(0, model.indexOf('#') < 0 ? model.length() : model.indexOf('#')))) {
             case "steady" -> answer(response, stream, STEADY_MS);
+            case "instant" -> end(response, 200, "application/json", chatJson);
             case "late10" -> answer(response, stream, nth % 10 == 0 ? LATE_MS : STEADY_MS);
             case "budget" -> budget(response, model, stream, (body.length() + 3) / 4 + json.path("max_tokens").asInt());
             case "capped" -> capped(response, model, stream);
