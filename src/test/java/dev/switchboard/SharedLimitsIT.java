@@ -62,6 +62,10 @@ class SharedLimitsIT {
         for (String path : List.of("/limited/v1/chat/completions", "/spare/v1/chat/completions")) {
             fake.stubFor(post(urlEqualTo(path)).willReturn(okJson(Fixtures.text("openai/chat-completion.json"))));
         }
+        // a provider that reports its own budget: 9 requests left this minute
+        fake.stubFor(post(urlEqualTo("/reporting/v1/chat/completions")).willReturn(okJson(Fixtures.text(
+                "openai/chat-completion.json")).withHeader("x-ratelimit-remaining-requests", "9")
+                .withHeader("x-ratelimit-reset-requests", "30s")));
     }
 
     @AfterEach
@@ -85,9 +89,15 @@ class SharedLimitsIT {
                 providers:
                   limited: { type: openai, base-url: "%s/limited/v1", quota: { requests-per-minute: %d } }
                   spare: { type: openai, base-url: "%s/spare/v1" }
+                  reporting:
+                    type: openai
+                    base-url: "%s/reporting/v1"
+                    quota: { requests-per-minute: %d }
+                    rate-limit: { admission: true }
                 routes:
                   chat: { targets: [ { provider: limited, model: a }, { provider: spare, model: b } ] }
-                """.formatted(BUDGET_ANSWERS * TOKENS_PER_ANSWER, base, QUOTA, base);
+                  reported: { targets: [ { provider: reporting, model: c }, { provider: spare, model: b } ] }
+                """.formatted(BUDGET_ANSWERS * TOKENS_PER_ANSWER, base, QUOTA, base, base, QUOTA);
         Path file = Files.writeString(dir.resolve("policy.yaml"), policy);
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_POLICY", file.toString()));
         if (shared) {
@@ -103,10 +113,20 @@ class SharedLimitsIT {
     }
 
     private Response chat(int request, String tenant) {
+        return chat(request, tenant, "chat");
+    }
+
+    private Response chat(int request, String tenant, String route) {
         PackagedApp app = apps.get(request % apps.size());
         return given().contentType(ContentType.JSON).header("x-switchboard-tenant", tenant)
-                .body("{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body("{\"model\":\"" + route + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post(app.url("/v1/chat/completions"));
+    }
+
+    /** The router-health API's quota of {@code provider}, as {@code app} last saw it. */
+    private static long quotaUsed(PackagedApp app, String provider) {
+        return given().get(app.managementUrl("/api/v1/admin/router/health")).jsonPath()
+                .getLong("providers.find { it.name == '" + provider + "' }.quota.requests_used");
     }
 
     private int received(String provider) {
@@ -166,9 +186,28 @@ class SharedLimitsIT {
 
         assertThat(received("limited")).isEqualTo(QUOTA);
         assertThat(received("spare")).isEqualTo(QUOTA + 6);
+        // the router-health API shows the quota as the pods last saw it; one of them took the last of it
+        assertThat(apps.stream().mapToLong(app -> quotaUsed(app, "limited")).max().orElseThrow()).isEqualTo(QUOTA);
         if (shared) {
             long minute = LimitKeys.window("minute", System.currentTimeMillis())[0];
             assertThat(redis.number("{switchboard}:quota:limited:requests:" + minute)).isEqualTo(QUOTA);
+        }
+    }
+
+    @ParameterizedTest(name = "shared={0}")
+    @ValueSource(booleans = { false, true })
+    void aProvidersOwnReportOfItsBudgetCorrectsTheSharedCount(boolean shared) throws Exception {
+        start(shared ? 3 : 1, shared);
+        earlyInAMinute();
+
+        assertThat(chat(0, "app", "reported").header("x-switchboard-provider")).isEqualTo("reporting");
+
+        // it said 9 requests are left of its 12: the shared count is raised to 3, not the 1 this pod sent
+        assertThat(quotaUsed(apps.get(0), "reporting")).isEqualTo(QUOTA - 9);
+        if (shared) {
+            long minute = LimitKeys.window("minute", System.currentTimeMillis())[0];
+            String key = "{switchboard}:quota:reporting:requests:" + minute;
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.number(key) == QUOTA - 9);
         }
     }
 

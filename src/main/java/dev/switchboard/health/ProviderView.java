@@ -4,6 +4,10 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.limits.Counter;
+import dev.switchboard.limits.LimitKeys;
+import dev.switchboard.limits.SharedLimits;
+import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.resilience.ProviderHealth;
 import dev.switchboard.resilience.ProviderState;
 
@@ -19,7 +23,7 @@ final class ProviderView {
     }
 
     /** One entry of the router-health API. Holds no secret: names, numbers and the last error's summary. */
-    static void write(String name, ProviderState state, ObjectNode node) {
+    static void write(String name, ProviderState state, ObjectNode node, SharedLimits limits) {
         ProviderHealth.Snapshot health = state.health().snapshot();
         node.put("name", name)
                 .put("type", state.spec().type())
@@ -38,6 +42,16 @@ final class ProviderView {
                 .put("concurrency", state.adaptive() != null ? "adaptive" : "fixed")
                 .put("last_error", health.lastError());
         node.put("last_error_at", instant(health.lastErrorAt()));
+        ProviderSpec.Quota quota = state.spec().quota();
+        if (quota != null) {
+            ObjectNode used = node.putObject("quota").put("requests_per_minute", quota.requests())
+                    .put("tokens_per_minute", quota.tokens());
+            for (Counter counter : LimitKeys.quota(state.spec(), 0, System.currentTimeMillis())) {
+                used.put(counter.key().contains(":requests:") ? "requests_used" : "tokens_used", limits.seen(counter.key()));
+            }
+        } else {
+            node.putNull("quota");
+        }
         if (state.spec().rateLimit().admits()) {
             node.putObject("rate_limit").put("requests_left", state.budget().requestsLeft())
                     .put("tokens_left", state.budget().tokensLeft());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.limits.SharedLimits;
 import dev.switchboard.routing.PolicyState;
 import dev.switchboard.schema.Json;
 
@@ -22,15 +23,18 @@ public class RouterHealthEndpoint {
 
     private final PolicyState policies;
 
-    public RouterHealthEndpoint(PolicyState policies) {
+    private final SharedLimits limits;
+
+    public RouterHealthEndpoint(PolicyState policies, SharedLimits limits) {
         this.policies = policies;
+        this.limits = limits;
     }
 
     String render() {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode providers = root.putArray("providers");
         policies.current().ifPresent(policy -> policy.states()
-                .forEach((name, state) -> ProviderView.write(name, state, providers.addObject())));
+                .forEach((name, state) -> ProviderView.write(name, state, providers.addObject(), limits)));
         return root.toString();
     }
 }

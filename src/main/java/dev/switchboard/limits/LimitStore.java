@@ -12,4 +12,7 @@ interface LimitStore {
 
     /** Adds every counter's amount (negative: gives back), without checking limits. */
     Uni<Void> add(List<Counter> counters);
+
+    /** Raises every counter to at least its amount (a provider's own report of what is used). */
+    Uni<Void> raise(List<Counter> counters);
 }

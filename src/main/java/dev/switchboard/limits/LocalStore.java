@@ -56,6 +56,22 @@ final class LocalStore implements LimitStore {
         wanted.forEach(counter -> addNow(counter, now));
     }
 
+    @Override
+    public Uni<Void> raise(List<Counter> wanted) {
+        raiseAll(wanted);
+        return Uni.createFrom().voidItem();
+    }
+
+    synchronized void raiseAll(List<Counter> wanted) {
+        long now = clock.getAsLong();
+        for (Counter counter : wanted) {
+            long current = value(counter.key(), now);
+            if (current < counter.amount()) {
+                addNow(new Counter(counter.key(), counter.amount() - current, -1, counter.windowEnd()), now);
+            }
+        }
+    }
+
     /** The counters whose windows are still open, and empties the store: what a recovered Redis must be told. */
     synchronized Map<String, long[]> drain() {
         long now = clock.getAsLong();

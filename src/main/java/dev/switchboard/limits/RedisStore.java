@@ -45,6 +45,15 @@ final class RedisStore implements LimitStore, AutoCloseable {
             end
             return 0
             """;
+    /** KEYS: counters; ARGV per key: the least it must hold, window end. */
+    static final String RAISE = """
+            for i = 1, #KEYS do
+              if tonumber(redis.call('GET', KEYS[i]) or '0') < tonumber(ARGV[2*i-1]) then
+                redis.call('SET', KEYS[i], ARGV[2*i-1], 'PXAT', ARGV[2*i])
+              end
+            end
+            return 0
+            """;
     /** KEYS: the pods set; ARGV: now, pod id, how long a pod counts. Returns the pods seen lately. */
     static final String HEARTBEAT = """
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -89,11 +98,20 @@ final class RedisStore implements LimitStore, AutoCloseable {
 
     @Override
     public Uni<Void> add(List<Counter> counters) {
+        return write(ADD, counters);
+    }
+
+    @Override
+    public Uni<Void> raise(List<Counter> counters) {
+        return write(RAISE, counters);
+    }
+
+    private Uni<Void> write(String script, List<Counter> counters) {
         if (counters.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<String> args = new ArrayList<>(2 + counters.size() * 3);
-        args.add(ADD);
+        args.add(script);
         args.add(Integer.toString(counters.size()));
         counters.forEach(c -> args.add(prefix + c.key()));
         counters.forEach(c -> {

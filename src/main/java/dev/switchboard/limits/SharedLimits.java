@@ -50,6 +50,8 @@ public class SharedLimits {
     private volatile long downSince;
     private volatile int observedPods = 1;
     private final AtomicLong fallbacks = new AtomicLong();
+    /** The last total this pod saw of each counter (from its takes and raises), with its window's end. */
+    private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private long timer = -1;
     private int ticks;
 
@@ -98,17 +100,38 @@ public class SharedLimits {
         if (counters.isEmpty()) {
             return Uni.createFrom().item(Taken.UNCOUNTED);
         }
+        Uni<Taken> taken;
         if (redis == null) {
-            return local.take(counters);
+            taken = local.take(counters);
+        } else if (downSince != 0) {
+            taken = Uni.createFrom().item(fallback(counters, settings));
+        } else {
+            taken = redis.take(counters).ifNoItem().after(timeout).fail()
+                    .onFailure().recoverWithItem(failure -> {
+                        down(failure);
+                        return fallback(counters, settings);
+                    });
         }
-        if (downSince != 0) {
-            return Uni.createFrom().item(fallback(counters, settings));
+        return taken.invoke(result -> {
+            for (int i = 0; i < counters.size(); i++) {
+                long total = result.total(i);
+                if (total >= 0) {
+                    seen.put(counters.get(i).key(), new long[] { total, counters.get(i).windowEnd() });
+                }
+            }
+        });
+    }
+
+    /** The last total this pod saw of counter {@code key} in its current window, or 0. */
+    public long seen(String key) {
+        long[] entry = seen.get(key);
+        if (entry == null || entry[1] <= System.currentTimeMillis()) {
+            if (entry != null) {
+                seen.remove(key, entry);
+            }
+            return 0;
         }
-        return redis.take(counters).ifNoItem().after(timeout).fail()
-                .onFailure().recoverWithItem(failure -> {
-                    down(failure);
-                    return fallback(counters, settings);
-                });
+        return entry[0];
     }
 
     /** Adds {@code counters} (a charge after the answer, or a refund); never waits on the request path. */
@@ -126,6 +149,23 @@ public class SharedLimits {
                 down(failure);
                 fallback.addAll(counters);
             });
+        }
+    }
+
+    /** Raises {@code counters} to at least their amounts (a provider's own report); never waits. */
+    public void raise(List<Counter> counters) {
+        if (counters.isEmpty()) {
+            return;
+        }
+        counters.forEach(c -> seen.merge(c.key(), new long[] { c.amount(), c.windowEnd() },
+                (old, raised) -> old[1] == raised[1] && old[0] >= raised[0] ? old : raised));
+        if (redis == null) {
+            local.raiseAll(counters);
+        } else if (downSince != 0) {
+            fallback.raiseAll(counters);
+        } else {
+            redis.raise(counters).ifNoItem().after(Duration.ofSeconds(2)).fail().subscribe().with(ok -> {
+            }, this::down);
         }
     }
 

@@ -355,6 +355,7 @@ final class AttemptLoop {
                             Usage charged = used != null ? used
                                     : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events());
                             limits.answered(target.provider(), charged, scope.account(charged));
+                            limits.reported(policy.state(target.provider()));
                             drillEnded(outcome instanceof Outcome.Answered);
                         }))
                 .in(stream.dialect());
@@ -371,6 +372,7 @@ final class AttemptLoop {
                     : Usage.estimate(request.estimatedPromptTokens(), complete.body().length / 4);
             BigDecimal cost = scope.account(used);
             limits.answered(target.provider(), used, cost);
+            limits.reported(policy.state(target.provider()));
             if (cost != null) {
                 headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));
             }

@@ -17,6 +17,7 @@ import dev.switchboard.model.ProviderSpec;
 import dev.switchboard.model.RoutingTable;
 import dev.switchboard.model.Target;
 import dev.switchboard.model.Tenant;
+import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.schema.Usage;
 import io.smallrye.mutiny.Uni;
 
@@ -172,6 +173,25 @@ final class LimitCheck {
             corrections.add(new Counter(counter.key(), real - counter.amount(), -1, counter.windowEnd()));
         }
         limits.add(corrections);
+    }
+
+    /**
+     * A provider that reports its own budget in headers ({@code rate-limit.admission}) corrects the shared count of its
+     * quota: what its key has used is at least the quota less what it says is left.
+     */
+    void reported(ProviderState state) {
+        ProviderSpec spec = state.spec();
+        if (spec.quota() == null || !spec.rateLimit().admits()) {
+            return;
+        }
+        List<Counter> raised = new ArrayList<>(2);
+        for (Counter counter : LimitKeys.quota(spec, 0, System.currentTimeMillis())) {
+            long left = counter.key().contains(":requests:") ? state.budget().requestsLeft() : state.budget().tokensLeft();
+            if (left >= 0 && left < counter.limit()) {
+                raised.add(new Counter(counter.key(), counter.limit() - left, -1, counter.windowEnd()));
+            }
+        }
+        limits.raise(raised);
     }
 
     /** No answer: every estimated token goes back. */
