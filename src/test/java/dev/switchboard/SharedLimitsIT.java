@@ -170,6 +170,17 @@ class SharedLimitsIT {
         assertThat(warning).startsWith("tokens ").contains("of the day budget of tenant capped");
         // the other tenant has no budget
         assertThat(chat(0, "app").statusCode()).isEqualTo(200);
+
+        // the admin API shows the cluster's usage by tenant, provider and model (flushed to Redis every second)
+        int answered = passed;
+        if (shared) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given()
+                    .get(apps.get(1).managementUrl("/api/v1/admin/usage")).jsonPath()
+                    .getInt("cluster.usage.find { it.tenant == 'capped' && it.provider == 'limited' }.requests") == answered);
+        } else {
+            assertThat(given().get(apps.get(0).managementUrl("/api/v1/admin/usage")).jsonPath().getString("cluster"))
+                    .isNull();
+        }
     }
 
     @ParameterizedTest(name = "shared={0}")

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import dev.switchboard.routing.ProxyResponse;
 import io.quarkus.vertx.http.ManagementInterface;
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +39,8 @@ public class AdminRoutes {
 
     void install(@Observes ManagementInterface management) {
         get(management, RouterHealthEndpoint.PATH, routerHealth::render);
-        get(management, UsageEndpoint.PATH, usage::render);
+        adminAsync(management.router().get(UsageEndpoint.PATH),
+                context -> usage.render().map(body -> new AdminAnswer(200, body)));
         get(management, PolicyEndpoint.PATH, policy::render);
         get(management, DrillEndpoint.PATH, drills::list);
         Router router = management.router();
@@ -56,15 +58,20 @@ public class AdminRoutes {
     }
 
     private void admin(Route route, Function<RoutingContext, AdminAnswer> answer) {
+        adminAsync(route, context -> Uni.createFrom().item(answer.apply(context)));
+    }
+
+    /** An admin route whose answer comes later (it reads the shared store): never blocks the event loop. */
+    private void adminAsync(Route route, Function<RoutingContext, Uni<AdminAnswer>> answer) {
         route.handler(context -> {
             AdminAccess.Verdict verdict = access.check(context.request());
             if (verdict != AdminAccess.Verdict.ALLOWED) {
                 deny(context, verdict);
                 return;
             }
-            AdminAnswer result = answer.apply(context);
-            context.response().setStatusCode(result.status()).putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store").end(result.body());
+            answer.apply(context).subscribe().with(result -> context.response().setStatusCode(result.status())
+                    .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                    .end(result.body()), failure -> context.fail(failure));
         });
     }
 

@@ -54,6 +54,14 @@ final class RedisStore implements LimitStore, AutoCloseable {
             end
             return 0
             """;
+    /** KEYS: the usage hash; ARGV: its expiry (epoch ms), then field, amount pairs. */
+    static final String USAGE = """
+            for i = 2, #ARGV, 2 do
+              redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i+1])
+            end
+            redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+            return 0
+            """;
     /** KEYS: the pods set; ARGV: now, pod id, how long a pod counts. Returns the pods seen lately. */
     static final String HEARTBEAT = """
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -125,6 +133,33 @@ final class RedisStore implements LimitStore, AutoCloseable {
     Uni<Integer> heartbeat(String pod, long now, long window) {
         return api.eval(List.of(HEARTBEAT, "1", prefix + "pods", Long.toString(now), pod, Long.toString(window)))
                 .map(Response::toInteger);
+    }
+
+    /** Adds {@code amounts} (field to amount) to the usage hash {@code key}, which expires at {@code expireAt}. */
+    Uni<Void> usage(String key, java.util.Map<String, Long> amounts, long expireAt) {
+        List<String> args = new ArrayList<>(4 + amounts.size() * 2);
+        args.add(USAGE);
+        args.add("1");
+        args.add(prefix + key);
+        args.add(Long.toString(expireAt));
+        amounts.forEach((field, amount) -> {
+            args.add(field);
+            args.add(Long.toString(amount));
+        });
+        return api.eval(args).replaceWithVoid();
+    }
+
+    /** Every field of the usage hash {@code key}. */
+    Uni<java.util.Map<String, Long>> usage(String key) {
+        return api.hgetall(prefix + key).map(response -> {
+            java.util.Map<String, Long> fields = new java.util.TreeMap<>();
+            if (response != null) {
+                for (String field : response.getKeys()) {
+                    fields.put(field, response.get(field).toLong());
+                }
+            }
+            return fields;
+        });
     }
 
     /** The value of a counter, 0 when absent. */

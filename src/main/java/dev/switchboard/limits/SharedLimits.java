@@ -52,6 +52,8 @@ public class SharedLimits {
     private final AtomicLong fallbacks = new AtomicLong();
     /** The last total this pod saw of each counter (from its takes and raises), with its window's end. */
     private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Usage not yet added to the cluster's totals in Redis, by field; flushed every second. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> unsent = new java.util.concurrent.ConcurrentHashMap<>();
     private long timer = -1;
     private int ticks;
 
@@ -205,7 +207,61 @@ public class SharedLimits {
         }
     }
 
+    /**
+     * One answer's usage, for the cluster's totals per tenant, provider and model ({@code /api/v1/admin/usage}):
+     * gathered in the pod and added to Redis once a second, never on the request path. Nothing without Redis.
+     */
+    public void usage(String tenant, String provider, String model, long prompt, long completion, long microUsd) {
+        if (redis == null) {
+            return;
+        }
+        String prefix = tenant + "|" + provider + "|" + model + "|";
+        add(prefix + "requests", 1);
+        add(prefix + "prompt_tokens", prompt);
+        add(prefix + "completion_tokens", completion);
+        if (microUsd >= 0) {
+            add(prefix + "cost_micro_usd", microUsd);
+        }
+    }
+
+    private void add(String field, long amount) {
+        unsent.computeIfAbsent(field, f -> new java.util.concurrent.atomic.LongAdder()).add(amount);
+    }
+
+    /** The cluster's usage this month ({@code tenant|provider|model|field} to its total), or null without Redis. */
+    public Uni<Map<String, Long>> clusterUsage() {
+        if (redis == null) {
+            return Uni.createFrom().nullItem();
+        }
+        long[] month = LimitKeys.window("month", System.currentTimeMillis());
+        return redis.usage("usage:" + month[0]).ifNoItem().after(Duration.ofSeconds(2)).fail();
+    }
+
+    private void flushUsage() {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        Map<String, Long> amounts = new java.util.HashMap<>();
+        unsent.forEach((field, adder) -> {
+            long amount = adder.sumThenReset();
+            if (amount != 0) {
+                amounts.put(field, amount);
+            }
+        });
+        if (amounts.isEmpty()) {
+            return;
+        }
+        long[] month = LimitKeys.window("month", System.currentTimeMillis());
+        // kept a month past its end, for the admin API's view of the last one
+        redis.usage("usage:" + month[0], amounts, month[1] + 31L * 24 * 3_600_000).ifNoItem()
+                .after(Duration.ofSeconds(2)).fail().subscribe().with(ok -> {
+                }, failure -> amounts.forEach(this::add));
+    }
+
     private void tick() {
+        if (downSince == 0) {
+            flushUsage();
+        }
         if (downSince != 0) {
             // a probe; when Redis answers, what this pod counted meanwhile joins the shared counts
             redis.heartbeat(pod, System.currentTimeMillis(), POD_WINDOW_MS).ifNoItem().after(Duration.ofSeconds(1))

@@ -354,7 +354,7 @@ final class AttemptLoop {
                             scope.settle(outcome);
                             Usage charged = used != null ? used
                                     : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events());
-                            limits.answered(target.provider(), charged, scope.account(charged));
+                            limits.answered(target.provider(), modelTag(target), charged, scope.account(charged));
                             limits.reported(policy.state(target.provider()));
                             drillEnded(outcome instanceof Outcome.Answered);
                         }))
@@ -371,7 +371,7 @@ final class AttemptLoop {
             Usage used = complete.usage() != null ? complete.usage()
                     : Usage.estimate(request.estimatedPromptTokens(), complete.body().length / 4);
             BigDecimal cost = scope.account(used);
-            limits.answered(target.provider(), used, cost);
+            limits.answered(target.provider(), modelTag(target), used, cost);
             limits.reported(policy.state(target.provider()));
             if (cost != null) {
                 headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));

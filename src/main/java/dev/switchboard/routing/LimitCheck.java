@@ -46,6 +46,8 @@ final class LimitCheck {
     private final SharedLimits limits;
     private final RoutingTable.SharedLimits settings;
     private final Tenant tenant;
+    /** The request's tenant's name, or {@code -} for none. */
+    private final String tenantName;
     private final Metrics metrics;
     private final long tokens;
     private final int promptTokens;
@@ -64,6 +66,7 @@ final class LimitCheck {
         this.limits = limits;
         this.settings = settings;
         this.tenant = tenant != null && tenant.budget() != null ? tenant : null;
+        this.tenantName = tenant != null ? tenant.name() : "-";
         this.metrics = metrics;
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;
@@ -152,12 +155,17 @@ final class LimitCheck {
         }
     }
 
-    /** The answer's usage: the estimate is corrected to it; {@code provider} answered. */
-    void answered(String provider, Usage used, BigDecimal cost) {
+    /**
+     * The answer's usage: the estimate is corrected to it; {@code provider} answered, with {@code model} (its metrics
+     * tag: {@code (pinned)} for a caller-chosen one, so the cluster's usage keeps bounded keys).
+     */
+    void answered(String provider, String model, Usage used, BigDecimal cost) {
         if (settled) {
             return;
         }
         settled = true;
+        limits.usage(tenantName, provider, model, used.promptTokens(), used.completionTokens(),
+                cost == null ? -1 : cost.movePointRight(6).longValue());
         List<Counter> corrections = new ArrayList<>(4);
         if (budget != null) {
             for (Counter counter : budget) {
