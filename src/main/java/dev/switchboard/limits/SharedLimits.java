@@ -52,6 +52,8 @@ public class SharedLimits {
     private final AtomicLong fallbacks = new AtomicLong();
     /** The last total this pod saw of each counter (from its takes and raises), with its window's end. */
     private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Counters whose soft limit this pod has logged, with their windows' ends. */
+    private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
     /** Usage not yet added to the cluster's totals in Redis, by field; flushed every second. */
     private final Map<String, java.util.concurrent.atomic.LongAdder> unsent = new java.util.concurrent.ConcurrentHashMap<>();
     private long timer = -1;
@@ -122,6 +124,13 @@ public class SharedLimits {
                 }
             }
         });
+    }
+
+    /** Whether this is the first time this pod is told of {@code key} passing a soft limit in its window. */
+    public boolean firstWarning(Counter counter) {
+        long now = System.currentTimeMillis();
+        warned.values().removeIf(end -> end <= now);
+        return warned.putIfAbsent(counter.key(), counter.windowEnd()) == null;
     }
 
     /** The last total this pod saw of counter {@code key} in its current window, or 0. */

@@ -150,6 +150,10 @@ final class LimitCheck {
                         Math.min(100, Math.round(100.0 * total / counter.limit())), tenant.budget().period(),
                         tenant.name());
                 metrics.budgetWarning(tenant.name());
+                if (limits.firstWarning(counter)) {
+                    LOGGER.warnf("Tenant '%s' passed %d%% of its %s budget (%s)", tenant.name(), Math.round(warnAt * 100),
+                            tenant.budget().period(), warning);
+                }
                 return;
             }
         }
