@@ -50,8 +50,14 @@ public class SharedLimits {
     private volatile long downSince;
     private volatile int observedPods = 1;
     private final AtomicLong fallbacks = new AtomicLong();
+    /** Slow answers from Redis in a row. */
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    /** Slow answers in a row that make Redis count as down. */
+    static final int SLOW_ANSWERS = 3;
     /** The last total this pod saw of each counter (from its takes and raises), with its window's end. */
     private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each tenant's answers' moving average size in tokens. */
+    private final Map<String, Double> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     /** Counters whose soft limit this pod has logged, with their windows' ends. */
     private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
     /** Usage not yet added to the cluster's totals in Redis, by field; flushed every second. */
@@ -76,7 +82,9 @@ public class SharedLimits {
         String first = hosts.get().split(",", 2)[0].strip();
         redis = new RedisStore(vertx, first, namespace);
         metrics.sharedStore(() -> downSince == 0 ? 1 : 0, fallbacks);
-        heartbeat();
+        for (int i = 0; i < 4; i++) {
+            heartbeat(); // also opens a few pooled connections before the first requests need them
+        }
         timer = vertx.setPeriodic(1_000, id -> tick());
         LOGGER.infof("Shared limits: Redis at %s (namespace '%s')", redacted(first), namespace);
     }
@@ -110,7 +118,7 @@ public class SharedLimits {
         } else if (downSince != 0) {
             taken = Uni.createFrom().item(fallback(counters, settings));
         } else {
-            taken = redis.take(counters).ifNoItem().after(timeout).fail()
+            taken = redis.take(counters).ifNoItem().after(timeout).fail().invoke(ok -> failures.set(0))
                     .onFailure().recoverWithItem(failure -> {
                         down(failure);
                         return fallback(counters, settings);
@@ -124,6 +132,20 @@ public class SharedLimits {
                 }
             }
         });
+    }
+
+    /**
+     * A tenant's answer used {@code tokens}: the moving average of its answers' sizes, which a request without
+     * {@code max_tokens} is estimated by, so that requests in flight at once reserve about what they will use.
+     */
+    public void learn(String tenant, long tokens) {
+        sizes.merge(tenant, (double) tokens, (old, now) -> old + 0.2 * (now - old));
+    }
+
+    /** The tenant's answers' average size in tokens, or 0 before its first answer in this pod. */
+    public long expected(String tenant) {
+        Double size = sizes.get(tenant);
+        return size == null ? 0 : Math.round(size);
     }
 
     /** Whether this is the first time this pod is told of {@code key} passing a soft limit in its window. */
@@ -197,6 +219,13 @@ public class SharedLimits {
             case "open" -> Taken.UNCOUNTED;
             case "closed" -> new Taken(0, new long[] { -1 });
             default -> {
+                // what the cluster had used when this pod last heard from Redis still counts
+                for (int i = 0; i < counters.size(); i++) {
+                    Counter c = counters.get(i);
+                    if (c.limit() >= 0 && seen(c.key()) + c.amount() > c.limit()) {
+                        yield new Taken(i, new long[] { seen(c.key()) });
+                    }
+                }
                 int pods = settings.pods() > 0 ? settings.pods() : Math.max(1, observedPods);
                 yield fallback.takeNow(counters.stream()
                         .map(c -> c.limit() < 0 ? c : c.withLimit((c.limit() + pods - 1) / pods)).toList());
@@ -204,11 +233,22 @@ public class SharedLimits {
         };
     }
 
+    /**
+     * Redis failed a call. A refused or closed connection means it is down; a slow answer may be a moment's
+     * congestion (or a pool still connecting), so only {@value #SLOW_ANSWERS} in a row switch the pod to the fallback
+     * (each of them was decided by the fallback all the same).
+     */
     private void down(Throwable failure) {
+        boolean slow = failure instanceof java.util.concurrent.TimeoutException
+                || failure instanceof io.smallrye.mutiny.TimeoutException;
+        if (slow && failures.incrementAndGet() < SLOW_ANSWERS) {
+            return;
+        }
         if (downSince == 0) {
             synchronized (this) {
                 if (downSince == 0) {
                     downSince = System.currentTimeMillis();
+                    failures.set(0);
                     LOGGER.warnf("Shared limits: Redis did not answer (%s); limits follow shared-limits.on-store-failure "
                             + "until it does", failure.getClass().getSimpleName());
                 }

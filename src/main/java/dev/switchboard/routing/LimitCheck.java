@@ -82,8 +82,10 @@ final class LimitCheck {
     Uni<Verdict> check(Target target, ProviderSpec spec) {
         long now = System.currentTimeMillis();
         List<Counter> counters = new ArrayList<>(4);
+        // the request's own estimate, or what the tenant's answers use on average, whichever is more
+        long expected = tenant != null ? Math.max(tokens, limits.expected(tenant.name())) : tokens;
         List<Counter> tenantCounters = tenant != null && budget == null
-                ? LimitKeys.budget(tenant, tokens, microUsd(target), now)
+                ? LimitKeys.budget(tenant, expected, microUsd(target, expected), now)
                 : List.of();
         counters.addAll(tenantCounters);
         List<Counter> quota = spec.quota() != null ? LimitKeys.quota(spec, tokens, now) : List.of();
@@ -132,8 +134,10 @@ final class LimitCheck {
         }
     }
 
-    private long microUsd(Target target) {
-        return target.price() == null ? 0 : Math.round(target.price().estimate(promptTokens, maxTokens) * 1_000_000);
+    /** USD of {@code expected} tokens at the target's price: the prompt's, and the rest as output. */
+    private long microUsd(Target target, long expected) {
+        int output = (int) Math.min(Integer.MAX_VALUE, Math.max(maxTokens, expected - promptTokens));
+        return target.price() == null ? 0 : Math.round(target.price().estimate(promptTokens, output) * 1_000_000);
     }
 
     private void warn(Taken taken) {
@@ -168,6 +172,9 @@ final class LimitCheck {
             return;
         }
         settled = true;
+        if (tenant != null) {
+            limits.learn(tenant.name(), used.totalTokens());
+        }
         limits.usage(tenantName, provider, model, used.promptTokens(), used.completionTokens(),
                 cost == null ? -1 : cost.movePointRight(6).longValue());
         List<Counter> corrections = new ArrayList<>(4);
