@@ -59,8 +59,8 @@ final class AttemptLoop {
     private Target lastTarget;
     private final TooLongPrompt tooLong = new TooLongPrompt();
     private final AttemptTrail trail = new AttemptTrail();
-    /** Whether a hedge started for this request. */
-    private boolean hedged;
+    /** The hedge side: the target that joins a late first attempt, and what a lost attempt leaves. */
+    private final Hedging hedging;
     /** When the request must be answered by: the caller's deadline or the route's request-timeout. */
     private final Deadline deadline;
     private final TargetGate gate;
@@ -92,6 +92,20 @@ final class AttemptLoop {
         this.trace = trace;
         this.deadline = new Deadline(route, callerDeadline);
         this.gate = new TargetGate(runtime, deadline, tooLong, request, metrics);
+        this.hedging = new Hedging(plan, tried, policy, gate, runtime, metrics, routeTag, limits, trail,
+                request.estimatedPromptTokens(), new Hedging.Loop() {
+                    @Override
+                    public Launched launch(int position, Target target, ProviderState state,
+                            ProviderGuard.Permit permit) {
+                        tried[position] = true;
+                        return AttemptLoop.this.launch(target, state, permit, false);
+                    }
+
+                    @Override
+                    public String modelTag(Target target) {
+                        return AttemptLoop.this.modelTag(target);
+                    }
+                });
     }
 
     Uni<ProxyResponse> run() {
@@ -185,7 +199,7 @@ final class AttemptLoop {
         Launched first = launch(target, state, permit, repeat);
         Duration after = repeat || plan.size() < 2 ? null : runtime.hedgeAfter(target);
         Uni<Launched.Finished> finished = after == null ? first.finish()
-                : HedgeRace.race(first, after, this::hedge, this::failedOver, this::lost);
+                : HedgeRace.race(first, after, () -> hedging.pick(cursor), this::failedOver, hedging::lost);
         Uni<Object> answerOrStop = Uni.combine().any().of(finished.onItem().castTo(Object.class),
                 stops().toUni().onItem().castTo(Object.class));
         return answerOrStop.onItem().transformToUni(answer -> {
@@ -232,7 +246,7 @@ final class AttemptLoop {
         Target target = launched.target();
         AttemptScope scope = launched.scope();
         lastTarget = target;
-        if (hedged) {
+        if (hedging.started()) {
             metrics.hedge(routeTag, target.provider(), "won");
         }
         if (finished.reply() instanceof Reply.Stream stream) {
@@ -279,59 +293,6 @@ final class AttemptLoop {
         LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
                 target.provider(), target.model(), outcome.describe());
         return true;
-    }
-
-    /** The next untried target that admits a hedge now, within the route's hedge budget; a null item if none. */
-    private Uni<HedgeRace.Admitted> hedge() {
-        for (int i = 0; i < plan.size(); i++) {
-            int position = (cursor + i) % plan.size();
-            Target target = plan.get(position);
-            ProviderState state = policy.state(target.provider());
-            if (tried[position] || !gate.admits(target, state, false)) {
-                continue;
-            }
-            if (!runtime.hedgeBudget().trySpend()) {
-                state.health().end();
-                return Uni.createFrom().nullItem();
-            }
-            return state.guard().admit().map(permit -> {
-                if (permit.isEmpty()) {
-                    state.health().end();
-                    return null;
-                }
-                return new HedgeRace.Admitted() {
-                    @Override
-                    public Launched launch() {
-                        tried[position] = true;
-                        hedged = true;
-                        metrics.selected(routeTag, target.provider(), modelTag(target));
-                        metrics.hedge(routeTag, target.provider(), "started");
-                        gate.sending(state);
-                        limits.count(state.spec());
-                        return AttemptLoop.this.launch(target, state, permit.get(), false);
-                    }
-
-                    @Override
-                    public void release() {
-                        permit.get().neutral();
-                        state.health().end();
-                    }
-                };
-            });
-        }
-        return Uni.createFrom().nullItem();
-    }
-
-    /**
-     * An attempt cancelled because the other one of a hedge answered first. The provider has read its prompt, which
-     * providers bill: its estimated prompt tokens are accounted.
-     */
-    private void lost(Launched launched) {
-        trail.failed(launched.target().provider(), "hedge-lost", launched.elapsed());
-        metrics.hedge(routeTag, launched.target().provider(), "cancelled");
-        if (launched.elapsed() > 0) {
-            launched.scope().account(Usage.estimate(request.estimatedPromptTokens(), 0));
-        }
     }
 
     /**
