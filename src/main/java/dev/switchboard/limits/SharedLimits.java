@@ -60,8 +60,8 @@ public class SharedLimits {
     private final Map<String, Double> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     /** Counters whose soft limit this pod has logged, with their windows' ends. */
     private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Usage not yet added to the cluster's totals in Redis, by field; flushed every second. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> unsent = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The cluster's usage totals in Redis, or null without Redis. */
+    private ClusterUsage usage;
     private long timer = -1;
     private int ticks;
 
@@ -81,6 +81,7 @@ public class SharedLimits {
         }
         String first = hosts.get().split(",", 2)[0].strip();
         redis = new RedisStore(vertx, first, namespace);
+        usage = new ClusterUsage(redis);
         metrics.sharedStore(() -> downSince == 0 ? 1 : 0, fallbacks);
         for (int i = 0; i < 4; i++) {
             heartbeat(); // also opens a few pooled connections before the first requests need them
@@ -257,59 +258,23 @@ public class SharedLimits {
     }
 
     /**
-     * One answer's usage, for the cluster's totals per tenant, provider and model ({@code /api/v1/admin/usage}):
-     * gathered in the pod and added to Redis once a second, never on the request path. Nothing without Redis.
+     * One answer's usage, for the cluster's totals per tenant, provider and model ({@code /api/v1/admin/usage});
+     * nothing without Redis.
      */
     public void usage(String tenant, String provider, String model, long prompt, long completion, long microUsd) {
-        if (redis == null) {
-            return;
+        if (usage != null) {
+            usage.add(tenant, provider, model, prompt, completion, microUsd);
         }
-        String prefix = tenant + "|" + provider + "|" + model + "|";
-        add(prefix + "requests", 1);
-        add(prefix + "prompt_tokens", prompt);
-        add(prefix + "completion_tokens", completion);
-        if (microUsd >= 0) {
-            add(prefix + "cost_micro_usd", microUsd);
-        }
-    }
-
-    private void add(String field, long amount) {
-        unsent.computeIfAbsent(field, f -> new java.util.concurrent.atomic.LongAdder()).add(amount);
     }
 
     /** The cluster's usage this month ({@code tenant|provider|model|field} to its total), or null without Redis. */
     public Uni<Map<String, Long>> clusterUsage() {
-        if (redis == null) {
-            return Uni.createFrom().nullItem();
-        }
-        long[] month = LimitKeys.window("month", System.currentTimeMillis());
-        return redis.usage("usage:" + month[0]).ifNoItem().after(Duration.ofSeconds(2)).fail();
-    }
-
-    private void flushUsage() {
-        if (unsent.isEmpty()) {
-            return;
-        }
-        Map<String, Long> amounts = new java.util.HashMap<>();
-        unsent.forEach((field, adder) -> {
-            long amount = adder.sumThenReset();
-            if (amount != 0) {
-                amounts.put(field, amount);
-            }
-        });
-        if (amounts.isEmpty()) {
-            return;
-        }
-        long[] month = LimitKeys.window("month", System.currentTimeMillis());
-        // kept a month past its end, for the admin API's view of the last one
-        redis.usage("usage:" + month[0], amounts, month[1] + 31L * 24 * 3_600_000).ifNoItem()
-                .after(Duration.ofSeconds(2)).fail().subscribe().with(ok -> {
-                }, failure -> amounts.forEach(this::add));
+        return usage == null ? Uni.createFrom().nullItem() : usage.read();
     }
 
     private void tick() {
         if (downSince == 0) {
-            flushUsage();
+            usage.flush();
         }
         if (downSince != 0) {
             // a probe; when Redis answers, what this pod counted meanwhile joins the shared counts

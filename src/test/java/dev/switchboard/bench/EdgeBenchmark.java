@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
+import dev.switchboard.testing.RedisServer;
+
 /**
  * What Switchboard does that other gateways do not, in numbers: each feature side by side with the same traffic on a
  * route without it, through the packaged jar and {@link EdgeUpstream}. First-token hedging against a provider whose
@@ -70,18 +72,18 @@ public final class EdgeBenchmark {
                 rows = bench.run();
                 rows.add(bench.limits("in-process store"));
             }
-            Process redis = startRedis(dir);
+            RedisServer redis = startRedis();
             if (redis != null) {
                 try (ChaosProxy proxy = ChaosProxy.start(jar, policy, dir.resolve("switchboard-redis.log"), "64m",
-                        Map.of("QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:" + redisPort))) {
+                        Map.of("QUARKUS_REDIS_HOSTS", redis.uri()))) {
                     EdgeBenchmark bench = new EdgeBenchmark(proxy, upstream, requests, concurrency);
                     proxy.awaitReady(bench.client, Duration.ofSeconds(60));
                     bench.limits("warm-up");
                     rows.add(bench.limits("a local Redis"));
-                    redis.destroyForcibly().waitFor();
+                    redis.down();
                     rows.add(bench.limits("Redis killed (the per-pod fallback)"));
                 } finally {
-                    redis.destroyForcibly();
+                    redis.close();
                 }
             }
             print(rows, requests);
@@ -178,19 +180,12 @@ public final class EdgeBenchmark {
         return new Batch(List.copyOf(micros), Map.copyOf(statuses));
     }
 
-    private static int redisPort;
-
-    /** A throwaway redis-server on a free port, or null when none is installed. */
-    private static Process startRedis(Path dir) throws Exception {
+    /** A throwaway redis-server on a free port, started and answering, or null when none is installed. */
+    private static RedisServer startRedis() {
         try {
-            redisPort = ChaosProxy.freePort();
-            Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-            Thread.sleep(500); // a benchmark, not a test: redis-server takes a moment to listen
-            return redis;
+            return RedisServer.start();
         } catch (java.io.IOException e) {
-            System.out.println("(no redis-server on the PATH: the Redis row is left out)");
+            System.out.println("(no redis-server on the PATH: the Redis rows are left out)");
             return null;
         }
     }

@@ -61,20 +61,11 @@ class AdaptiveConcurrencyTest {
         assertThat(fixed).isGreaterThanOrEqualTo(WAVES);
         assertThat(adaptive).as("429s with an adaptive limit (fixed: %d)", fixed).isLessThan(fixed);
 
-        JsonNode provider = providerHealth("adaptive-" + stream);
+        JsonNode provider = Caller.providerHealth("adaptive-" + stream);
         assertThat(provider.path("concurrency").asText()).isEqualTo("adaptive");
         assertThat(provider.path("in_flight_limit").asInt()).isBetween(1, 10);
-        assertThat(providerHealth("fixed-" + stream).path("in_flight_limit").asInt()).isZero();
+        assertThat(Caller.providerHealth("fixed-" + stream).path("in_flight_limit").asInt()).isZero();
         assertThat(Exposition.parse(Caller.manage("/q/metrics")).sum("switchboard_provider_concurrency_limit",
                 "provider=\"adaptive-" + stream + "\"")).isEqualTo(provider.path("in_flight_limit").asDouble());
-    }
-
-    private static JsonNode providerHealth(String name) {
-        for (JsonNode provider : Expect.parse(Caller.manage("/api/v1/admin/router/health")).path("providers")) {
-            if (provider.path("name").asText().equals(name)) {
-                return provider;
-            }
-        }
-        throw new AssertionError("no provider " + name + " in the router-health API");
     }
 }

@@ -94,6 +94,16 @@ final class Caller {
         }
     }
 
+    /** The router-health API's entry of provider {@code name}. */
+    static JsonNode providerHealth(String name) {
+        for (JsonNode provider : Expect.parse(manage("/api/v1/admin/router/health")).path("providers")) {
+            if (provider.path("name").asText().equals(name)) {
+                return provider;
+            }
+        }
+        throw new AssertionError("no provider " + name + " in the router-health API");
+    }
+
     /** A call of the admin API: {@code method} with a JSON {@code body} (null: none). */
     static Answer admin(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(management(path)).timeout(Duration.ofSeconds(10))

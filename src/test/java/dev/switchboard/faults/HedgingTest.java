@@ -52,7 +52,7 @@ class HedgingTest {
         assertThat(hedges(route, "healthy", "won")).isPositive();
         assertThat(hedges(route, "hedged-" + stream, "cancelled")).isPositive();
         // the loser is released at once: nothing stays in flight, and its breaker saw no failure
-        JsonNode provider = providerHealth("hedged-" + stream);
+        JsonNode provider = Caller.providerHealth("hedged-" + stream);
         assertThat(provider.path("in_flight").asInt()).isZero();
         assertThat(provider.path("breaker").asText()).isEqualTo("closed");
     }
@@ -94,15 +94,6 @@ class HedgingTest {
         Expect.fullAnswer(second, false, "hedged-false", "slow-first-token#budget", 1);
         assertThat(second.millis()).isGreaterThanOrEqualTo(FaultyUpstream.SLOW_FIRST_TOKEN_MS - 100);
         assertThat(hedges("hedge-budget", "healthy", "started")).isEqualTo(started + 1);
-        Awaitility.await().until(() -> providerHealth("hedged-false").path("in_flight").asInt() == 0);
-    }
-
-    private static JsonNode providerHealth(String name) {
-        for (JsonNode provider : Expect.parse(Caller.manage("/api/v1/admin/router/health")).path("providers")) {
-            if (provider.path("name").asText().equals(name)) {
-                return provider;
-            }
-        }
-        throw new AssertionError("no provider " + name + " in the router-health API");
+        Awaitility.await().until(() -> Caller.providerHealth("hedged-false").path("in_flight").asInt() == 0);
     }
 }

@@ -57,7 +57,7 @@ class RateLimitAdmissionTest {
         assertThat(limits.requests("budget#on-" + stream)).isEqualTo(2);
         assertThat(limits.throttled("budget#on-" + stream)).isZero();
 
-        JsonNode provider = providerHealth("admits-on-" + stream);
+        JsonNode provider = Caller.providerHealth("admits-on-" + stream);
         long tokensLeft = provider.path("rate_limit").path("tokens_left").asLong();
         assertThat(tokensLeft).isBetween(0L, (long) LimitedUpstream.TOKEN_BUDGET - 2 * MAX_TOKENS);
         Exposition metrics = Exposition.parse(Caller.manage("/q/metrics"));
@@ -78,7 +78,7 @@ class RateLimitAdmissionTest {
         assertThat(answers).extracting(Answer::attempts).containsExactly("1", "1", "2", "2");
         assertThat(limits.requests("budget#off-" + stream)).isEqualTo(4);
         assertThat(limits.throttled("budget#off-" + stream)).isEqualTo(2);
-        assertThat(providerHealth("counts-" + stream).path("rate_limit").isNull()).isTrue();
+        assertThat(Caller.providerHealth("counts-" + stream).path("rate_limit").isNull()).isTrue();
     }
 
     @ParameterizedTest(name = "stream={0}")
@@ -96,14 +96,5 @@ class RateLimitAdmissionTest {
         assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(50, 60);
         assertThat(limits.requests("budget#all-" + stream)).isEqualTo(2);
         assertThat(limits.throttled("budget#all-" + stream)).isZero();
-    }
-
-    private static JsonNode providerHealth(String name) {
-        for (JsonNode provider : Expect.parse(Caller.manage("/api/v1/admin/router/health")).path("providers")) {
-            if (provider.path("name").asText().equals(name)) {
-                return provider;
-            }
-        }
-        throw new AssertionError("no provider " + name + " in the router-health API");
     }
 }
