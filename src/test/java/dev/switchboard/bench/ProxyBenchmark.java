@@ -366,7 +366,9 @@ public final class ProxyBenchmark {
             command.addAll(options.jvmArgs());
             command.add("-jar");
             command.add(options.jar().toAbsolutePath().toString());
+            // as the JVM images and the example Deployment run it (switchboard.jvm says why)
             ProxyProcess switchboard = ProxyProcess.start(SWITCHBOARD, command, Map.of(
+                    "MALLOC_ARENA_MAX", "2",
                     "SWITCHBOARD_POLICY", policy.toString(),
                     "QUARKUS_HTTP_HOST", "127.0.0.1",
                     "QUARKUS_HTTP_PORT", String.valueOf(port),
@@ -508,6 +510,12 @@ public final class ProxyBenchmark {
                         latencies(table, phase, target, stats, false);
                         table.put(phase + " achieved req/s", target.name(), stats.rps());
                         cpuPerRequest(table, phase, target, cpu, stats.ok());
+                        if (target.process() != null) {
+                            table.put("RSS MiB at the end of " + phase, target.name(),
+                                    target.process().rssKib() / 1024.0);
+                            table.put("anonymous RSS MiB at the end of " + phase, target.name(),
+                                    target.process().rssAnonKib() / 1024.0);
+                        }
                     }
                     ProxyLoad.Stats direct = byTarget.get(DIRECT);
                     for (Target target : targets) {

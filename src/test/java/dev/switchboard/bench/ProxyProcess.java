@@ -106,12 +106,25 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Resident memory of the process and its descendants in KiB ({@code VmRSS}), or -1 without {@code /proc}. */
     long rssKib() {
+        return status("VmRSS:");
+    }
+
+    /**
+     * The anonymous part of {@link #rssKib()} ({@code RssAnon}): what the process alone holds. The rest is file pages
+     * (the JVM's own library, a class archive mapped unrelocated) that the kernel shares between processes mapping the
+     * same file and can reclaim.
+     */
+    long rssAnonKib() {
+        return status("RssAnon:");
+    }
+
+    private long status(String field) {
         long kib = 0;
         for (long pid : pids()) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"),
                         StandardCharsets.UTF_8)) {
-                    if (line.startsWith("VmRSS:")) {
+                    if (line.startsWith(field)) {
                         kib += Long.parseLong(line.replaceAll("\\D", ""));
                     }
                 }
