@@ -78,8 +78,10 @@ public class EdgeServer {
         this.httpBuild = httpBuild;
         this.headerReadNanos = headerRead.toNanos();
         this.idleNanos = idle.toNanos();
-        // Quarkus' own default: two event loops per CPU
-        this.instances = eventLoops.orElse(2 * Runtime.getRuntime().availableProcessors());
+        // One event loop per CPU, not Quarkus' two: a request and its upstream call stay on one loop and never block
+        // it, so a second loop per CPU only adds thread switches (measured: up to 1.4x the throughput at 16
+        // connections on 2 CPUs; performance.md, "Proxy benchmark")
+        this.instances = eventLoops.orElse(Runtime.getRuntime().availableProcessors());
     }
 
     /** After the policy is loaded (observers of default priority), so the first request finds it. */
