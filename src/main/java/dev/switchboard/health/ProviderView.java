@@ -47,7 +47,8 @@ final class ProviderView {
             ObjectNode used = node.putObject("quota").put("requests_per_minute", quota.requests())
                     .put("tokens_per_minute", quota.tokens());
             for (Counter counter : LimitKeys.quota(state.spec(), 0, System.currentTimeMillis())) {
-                used.put(counter.key().contains(":requests:") ? "requests_used" : "tokens_used", limits.seen(counter.key()));
+                used.put(counter.key().contains(":requests:") ? "requests_used" : "tokens_used",
+                        limits.memory().seen(counter.key()));
             }
         } else {
             node.putNull("quota");

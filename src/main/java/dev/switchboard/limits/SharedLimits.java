@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,15 +53,10 @@ public class SharedLimits {
     private volatile int observedPods = 1;
     private final AtomicLong fallbacks = new AtomicLong();
     /** Slow answers from Redis in a row. */
-    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
     /** Slow answers in a row that make Redis count as down. */
     static final int SLOW_ANSWERS = 3;
-    /** The last total this pod saw of each counter (from its takes and raises), with its window's end. */
-    private final Map<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Each tenant's answers' moving average size in tokens. */
-    private final Map<String, Double> sizes = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Counters whose soft limit this pod has logged, with their windows' ends. */
-    private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PodMemory memory = new PodMemory();
     /** The cluster's usage totals in Redis, or null without Redis. */
     private ClusterUsage usage;
     private long timer = -1;
@@ -125,47 +122,12 @@ public class SharedLimits {
                         return fallback(counters, settings);
                     });
         }
-        return taken.invoke(result -> {
-            for (int i = 0; i < counters.size(); i++) {
-                long total = result.total(i);
-                if (total >= 0) {
-                    seen.put(counters.get(i).key(), new long[] { total, counters.get(i).windowEnd() });
-                }
-            }
-        });
+        return taken.invoke(result -> memory.saw(counters, result));
     }
 
-    /**
-     * A tenant's answer used {@code tokens}: the moving average of its answers' sizes, which a request without
-     * {@code max_tokens} is estimated by, so that requests in flight at once reserve about what they will use.
-     */
-    public void learn(String tenant, long tokens) {
-        sizes.merge(tenant, (double) tokens, (old, now) -> old + 0.2 * (now - old));
-    }
-
-    /** The tenant's answers' average size in tokens, or 0 before its first answer in this pod. */
-    public long expected(String tenant) {
-        Double size = sizes.get(tenant);
-        return size == null ? 0 : Math.round(size);
-    }
-
-    /** Whether this is the first time this pod is told of {@code key} passing a soft limit in its window. */
-    public boolean firstWarning(Counter counter) {
-        long now = System.currentTimeMillis();
-        warned.values().removeIf(end -> end <= now);
-        return warned.putIfAbsent(counter.key(), counter.windowEnd()) == null;
-    }
-
-    /** The last total this pod saw of counter {@code key} in its current window, or 0. */
-    public long seen(String key) {
-        long[] entry = seen.get(key);
-        if (entry == null || entry[1] <= System.currentTimeMillis()) {
-            if (entry != null) {
-                seen.remove(key, entry);
-            }
-            return 0;
-        }
-        return entry[0];
+    /** What this pod remembers between calls: totals seen, tenants' answer sizes, soft limits logged. */
+    public PodMemory memory() {
+        return memory;
     }
 
     /** Adds {@code counters} (a charge after the answer, or a refund); never waits on the request path. */
@@ -191,8 +153,7 @@ public class SharedLimits {
         if (counters.isEmpty()) {
             return;
         }
-        counters.forEach(c -> seen.merge(c.key(), new long[] { c.amount(), c.windowEnd() },
-                (old, raised) -> old[1] == raised[1] && old[0] >= raised[0] ? old : raised));
+        memory.raised(counters);
         if (redis == null) {
             local.raiseAll(counters);
         } else if (downSince != 0) {
@@ -223,8 +184,8 @@ public class SharedLimits {
                 // what the cluster had used when this pod last heard from Redis still counts
                 for (int i = 0; i < counters.size(); i++) {
                     Counter c = counters.get(i);
-                    if (c.limit() >= 0 && seen(c.key()) + c.amount() > c.limit()) {
-                        yield new Taken(i, new long[] { seen(c.key()) });
+                    if (c.limit() >= 0 && memory.seen(c.key()) + c.amount() > c.limit()) {
+                        yield new Taken(i, new long[] { memory.seen(c.key()) });
                     }
                 }
                 int pods = settings.pods() > 0 ? settings.pods() : Math.max(1, observedPods);
@@ -240,7 +201,7 @@ public class SharedLimits {
      * (each of them was decided by the fallback all the same).
      */
     private void down(Throwable failure) {
-        boolean slow = failure instanceof java.util.concurrent.TimeoutException
+        boolean slow = failure instanceof TimeoutException
                 || failure instanceof io.smallrye.mutiny.TimeoutException;
         if (slow && failures.incrementAndGet() < SLOW_ANSWERS) {
             return;

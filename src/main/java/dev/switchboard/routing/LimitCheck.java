@@ -83,7 +83,7 @@ final class LimitCheck {
         long now = System.currentTimeMillis();
         List<Counter> counters = new ArrayList<>(4);
         // the request's own estimate, or what the tenant's answers use on average, whichever is more
-        long expected = tenant != null ? Math.max(tokens, limits.expected(tenant.name())) : tokens;
+        long expected = tenant != null ? Math.max(tokens, limits.memory().expected(tenant.name())) : tokens;
         List<Counter> tenantCounters = tenant != null && budget == null
                 ? LimitKeys.budget(tenant, expected, microUsd(target, expected), now)
                 : List.of();
@@ -154,7 +154,7 @@ final class LimitCheck {
                         Math.min(100, Math.round(100.0 * total / counter.limit())), tenant.budget().period(),
                         tenant.name());
                 metrics.budgetWarning(tenant.name());
-                if (limits.firstWarning(counter)) {
+                if (limits.memory().firstWarning(counter)) {
                     LOGGER.warnf("Tenant '%s' passed %d%% of its %s budget (%s)", tenant.name(), Math.round(warnAt * 100),
                             tenant.budget().period(), warning);
                 }
@@ -173,7 +173,7 @@ final class LimitCheck {
         }
         settled = true;
         if (tenant != null) {
-            limits.learn(tenant.name(), used.totalTokens());
+            limits.memory().learn(tenant.name(), used.totalTokens());
         }
         limits.usage(tenantName, provider, model, used.promptTokens(), used.completionTokens(),
                 cost == null ? -1 : cost.movePointRight(6).longValue());
