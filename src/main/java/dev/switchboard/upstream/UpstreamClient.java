@@ -2,7 +2,6 @@ package dev.switchboard.upstream;
 
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -22,7 +21,6 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.core.http.HttpClientResponse;
-import io.vertx.mutiny.core.parsetools.RecordParser;
 
 /**
  * The HTTP side of one provider: pooled Vert.x HTTP clients for JSON calls, event streams and probes, with the
@@ -198,15 +196,10 @@ public final class UpstreamClient implements AutoCloseable {
             return response.body().map(b -> new UpstreamResponse(response.statusCode(), contentType, b.getBytes(),
                     retryAfter, null));
         }
-        SseLineParser parser = new SseLineParser();
-        Multi<SseEvent> events = RecordParser.newDelimited("\n", response).toMulti()
-                .onItem().transformToIterable(line -> parser.line(line.toString()))
-                // a stream that goes silent for the provider's idle-timeout is broken (the connection's own idle
-                // timeout does not fire once the response has started)
-                .ifNoItem().after(spec.idleTimeout()).failWith(() -> new TimeoutException("the stream was silent for "
-                        + spec.idleTimeout().toMillis() + "ms (idle-timeout)"))
-                .onCancellation().invoke(request::reset)
-                .onFailure().invoke(failure -> request.reset());
+        // read as they arrive; a stream that goes silent for the provider's idle-timeout is broken (the connection's
+        // own idle timeout does not fire once the response has started)
+        Multi<SseEvent> events = Multi.createFrom().publisher(new SseEventStream(vertx.getDelegate(),
+                request.getDelegate(), response.getDelegate(), spec.idleTimeout().toMillis()));
         return Uni.createFrom().item(new UpstreamResponse(200, contentType, null, retryAfter, events));
     }
 
