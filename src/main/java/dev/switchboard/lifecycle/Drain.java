@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
 /**
  * The drain on SIGTERM, before the HTTP server stops: readiness goes DOWN at once; requests in flight, and new ones
@@ -31,7 +30,7 @@ public class Drain {
     private final Traffic traffic;
     private final Duration drain;
     private final Duration quietPeriod;
-    private final BroadcastProcessor<String> end = BroadcastProcessor.create();
+    private final EndSignal end = new EndSignal("shutting down");
     private volatile boolean draining;
     private volatile boolean over;
 
@@ -52,7 +51,7 @@ public class Drain {
      * completes otherwise; cancel it when the request ends.
      */
     public Multi<String> ended() {
-        return over ? Multi.createFrom().item("shutting down") : end;
+        return over ? Multi.createFrom().item("shutting down") : Multi.createFrom().publisher(end);
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
@@ -73,7 +72,7 @@ public class Drain {
             over = true;
             LOGGER.warnf("Drain time (switchboard.shutdown.drain = %s) is over: ending the %d request(s) still in flight "
                     + "with shutting_down", drain, traffic.inFlight());
-            end.onNext("shutting down");
+            end.fire();
             if (!traffic.awaitIdle(FLUSH.toNanos())) {
                 LOGGER.warnf("%d request(s) still open after their shutting_down answer", traffic.inFlight());
             }
