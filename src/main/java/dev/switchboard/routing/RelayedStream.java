@@ -83,6 +83,14 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
+            Flow.Subscriber<? super Buffer> s;
+            synchronized (this) {
+                s = terminated ? null : downstream;
+            }
+            cancel();
+            if (s != null) {
+                s.onError(new IllegalArgumentException("non-positive request: " + n));
+            }
             return;
         }
         synchronized (this) {

@@ -105,15 +105,20 @@ final class SseEventStream implements Flow.Publisher<SseEvent>, Flow.Subscriptio
 
     @Override
     public void cancel() {
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-            parsed.clear();
-            cancelTimer();
+        if (end()) {
+            request.reset();
         }
-        request.reset();
+    }
+
+    /** Ends the stream here, once: nothing more is read or handed on. False when it had ended already. */
+    private synchronized boolean end() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        parsed.clear();
+        cancelTimer();
+        return true;
     }
 
     private void onBuffer(Buffer data) {
@@ -227,14 +232,11 @@ final class SseEventStream implements Flow.Publisher<SseEvent>, Flow.Subscriptio
     }
 
     private void fail(Throwable failure) {
+        if (!end()) {
+            return;
+        }
         Flow.Subscriber<? super SseEvent> s;
         synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-            parsed.clear();
-            cancelTimer();
             s = subscriber;
         }
         request.reset();
