@@ -3,22 +3,14 @@ package dev.switchboard.metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -32,7 +24,7 @@ import io.quarkus.runtime.StartupEvent;
  * {@code provider/model} request), and fixed words for outcomes and reasons. Thread-safe.
  */
 @ApplicationScoped
-public class Metrics {
+public class Metrics extends StateMeters {
 
     public static final String ROUTING_REQUESTS = "switchboard.routing.requests";
     public static final String ROUTING_TARGET_SELECTED = "switchboard.routing.target.selected";
@@ -84,7 +76,6 @@ public class Metrics {
      */
     static final double[] TOKEN_BUCKETS = { 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576 };
 
-    private final MeterRegistry registry;
     /**
      * The per-request meters, found by their name and tag values: a registry lookup builds, sorts and filters the
      * tags on every call, which showed in the request path's profile.
@@ -92,12 +83,9 @@ public class Metrics {
     private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<Key, DistributionSummary> summaries = new ConcurrentHashMap<>();
-    private final Set<String> gauges = ConcurrentHashMap.newKeySet();
-    /** Meters that read this application's state; removed at shutdown so none outlives it in a shared registry. */
-    private final List<Meter> functions = new CopyOnWriteArrayList<>();
 
     public Metrics(MeterRegistry registry) {
-        this.registry = registry;
+        super(registry);
     }
 
     /**
@@ -216,23 +204,6 @@ public class Metrics {
                 .increment(usd);
     }
 
-    /** Publishes a cost total that the usage ledger keeps (a monotonic USD amount). */
-    public <T> void cost(String provider, String model, T totals, ToDoubleFunction<T> usd) {
-        functions.add(FunctionCounter.builder(COST, totals, usd).description("Estimated cost in USD")
-                .tags("provider", provider, "model", model).register(registry));
-    }
-
-    /** Per-provider gauges, registered once per provider name; they read the provider's current state. */
-    public void provider(String provider, Supplier<Number> inFlight, Supplier<Number> breakerState) {
-        if (gauges.add(provider)) {
-            functions.add(Gauge.builder(PROVIDER_IN_FLIGHT, inFlight).description("Requests in flight")
-                    .tag("provider", provider).register(registry));
-            functions.add(Gauge.builder(PROVIDER_BREAKER_STATE, breakerState)
-                    .description("Circuit breaker: 0 closed, 1 half-open, 2 open").tag("provider", provider)
-                    .register(registry));
-        }
-    }
-
     /**
      * First-token hedging on a route: {@code event} is {@code started} (the provider is the hedge's), {@code won} (the
      * provider whose answer went back, after a hedge started) or {@code cancelled} (the provider of the losing attempt).
@@ -253,41 +224,6 @@ public class Metrics {
                 .increment();
     }
 
-    /** The adaptive in-flight limit of a provider with {@code concurrency: adaptive}, registered once per name. */
-    public void concurrencyLimit(String provider, Supplier<Number> limit) {
-        if (gauges.add(provider + "\u0000limit")) {
-            functions.add(Gauge.builder(PROVIDER_CONCURRENCY_LIMIT, limit)
-                    .description("Adaptive in-flight limit").tag("provider", provider).register(registry));
-        }
-    }
-
-    /**
-     * The rate-limit budget of a provider that admits by its headers, registered once per name: requests and tokens
-     * left as its headers last said, less what was sent since (-1: unknown).
-     */
-    public void rateLimitBudget(String provider, Supplier<Number> requestsLeft, Supplier<Number> tokensLeft) {
-        if (gauges.add(provider + "\u0000budget")) {
-            functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, requestsLeft)
-                    .description("Rate-limit budget left, as the provider reports it")
-                    .tags("provider", provider, "kind", "requests").register(registry));
-            functions.add(Gauge.builder(PROVIDER_RATELIMIT_REMAINING, tokensLeft)
-                    .description("Rate-limit budget left, as the provider reports it")
-                    .tags("provider", provider, "kind", "tokens").register(registry));
-        }
-    }
-
-    /** The shared-limits store (Redis): whether it answers, and the requests decided by the fallback meanwhile. */
-    public void sharedStore(Supplier<Number> up, AtomicLong fallbacks) {
-        if (gauges.add("\u0000store")) {
-            functions.add(Gauge.builder(LIMITS_STORE_UP, up).description("1 while the shared-limits store (Redis) answers")
-                    .register(registry));
-            // the counter itself, held by its owner: a function counter keeps only a weak reference to what it reads
-            functions.add(FunctionCounter.builder(LIMITS_STORE_FALLBACKS, fallbacks, AtomicLong::doubleValue)
-                    .description("Limit decisions made by the fallback while the shared store did not answer")
-                    .register(registry));
-        }
-    }
-
     /** A shared limit refused a request or a target: {@code limit} is budget or quota. */
     public void limitRefused(String limit, String name) {
         counter(new Key(LIMITS_REFUSED, limit, name, null, null),
@@ -305,14 +241,6 @@ public class Metrics {
                 .increment();
     }
 
-    /** 1 while a failover drill runs on {@code provider}; registered at its first drill. */
-    public void drill(String provider, Supplier<Number> active) {
-        if (gauges.add(provider + "\u0000drill")) {
-            functions.add(Gauge.builder(DRILL_ACTIVE, active).description("1 while a failover drill runs on the provider")
-                    .tag("provider", provider).register(registry));
-        }
-    }
-
     /** A request answered 503 overloaded at once: in_flight, body_bytes or provider_concurrency. */
     public void shed(String reason) {
         counter(new Key(REQUESTS_SHED, reason, null, null, null),
@@ -321,28 +249,9 @@ public class Metrics {
                 .increment();
     }
 
-    /** Requests in flight on the proxy port. */
-    public void inFlight(Supplier<Number> requests) {
-        functions.add(Gauge.builder(REQUESTS_IN_FLIGHT, requests).description("Requests in flight on the proxy port")
-                .register(registry));
-    }
-
     public void reload(boolean success) {
         Counter.builder(POLICY_RELOADS).description("Policy loads by result").tag("result", success ? "success" : "failure")
                 .register(registry).increment();
-    }
-
-    /** 1 while the active policy's file can be read, 0 once it went missing or unreadable. */
-    public void policyFileReadable(Supplier<Number> readable) {
-        functions.add(Gauge.builder(POLICY_FILE_READABLE, readable)
-                .description("Whether the active policy's file can be read (0: missing or unreadable)")
-                .register(registry));
-    }
-
-    /** The active policy's load time, in epoch seconds. */
-    public void policyLoaded(Supplier<Number> epochSeconds) {
-        functions.add(Gauge.builder(POLICY_LOADED, epochSeconds).description("When the active policy was loaded")
-                .baseUnit("seconds").register(registry));
     }
 
     /** A meter's name and up to four tag values (or their source, such as a {@link GenAi}), in builder order. */
@@ -372,9 +281,7 @@ public class Metrics {
      * composite, and a gauge left there would keep reading a stopped application's state.
      */
     void onStop(@Observes ShutdownEvent event) {
-        functions.forEach(registry::remove);
-        functions.clear();
-        gauges.clear();
+        removeStateMeters();
         counters.clear();
         timers.clear();
         summaries.clear();
