@@ -3,11 +3,13 @@ package dev.switchboard.routing;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.switchboard.resilience.Outcome;
 import dev.switchboard.schema.Dialect;
 import dev.switchboard.schema.SseEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.helpers.Subscriptions;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.vertx.core.buffer.Buffer;
@@ -37,10 +39,7 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
     /** Events asked of the upstream and not received yet. */
     private long outstanding;
     private Cancellable stopWatch;
-    private boolean done;
-    private String error;
-    private Throwable failure;
-    private StreamRelay.Stop stop;
+    private final RelayEnding ending;
     /** No more frames will be added; complete once they are out. */
     private boolean closing;
     private boolean terminated;
@@ -54,14 +53,14 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
         this.source = source;
         this.stops = stops;
         this.ended = ended;
+        this.ending = new RelayEnding(dialect);
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super Buffer> subscriber) {
         synchronized (this) {
             if (downstream != null) {
-                subscriber.onSubscribe(this);
-                subscriber.onError(new IllegalStateException("a relayed stream can be subscribed only once"));
+                Subscriptions.fail(subscriber, new IllegalStateException("a relayed stream can be subscribed only once"));
                 return;
             }
             downstream = subscriber;
@@ -83,29 +82,29 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
-            Flow.Subscriber<? super Buffer> s;
-            synchronized (this) {
-                s = terminated ? null : downstream;
-            }
-            cancel();
-            if (s != null) {
-                s.onError(new IllegalArgumentException("non-positive request: " + n));
+            if (end()) {
+                downstream.onError(Subscriptions.getInvalidRequestException());
             }
             return;
         }
         synchronized (this) {
-            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            demand = Subscriptions.add(demand, n);
         }
         drain();
     }
 
     @Override
     public void cancel() {
+        end();
+    }
+
+    /** The caller's end of the stream (it left, or asked wrongly): false when the stream had ended already. */
+    private boolean end() {
         Flow.Subscription up;
         Cancellable watch;
         synchronized (this) {
             if (terminated) {
-                return;
+                return false;
             }
             terminated = true;
             frames.clear();
@@ -114,21 +113,16 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
         }
         release(up, watch);
         ended.accept(outcome(true));
+        return true;
     }
 
     /** Takes an event in: framed for the caller if it comes before the stream's end; else the end is due. */
     private void pass(SseEvent event) {
-        if (done) {
-            // something after the closing event: the stream is over
+        if (ending.takes(event)) {
+            frames.add(event.frame());
+        } else {
             closing = true;
-            return;
         }
-        if (dialect.ends(event)) {
-            done = true;
-        } else if (dialect.isError(event)) {
-            error = event.data();
-        }
-        frames.add(event.frame());
     }
 
     private void drain() {
@@ -203,16 +197,12 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
     private void onStop(StreamRelay.Stop s) {
         Flow.Subscription cut;
         synchronized (this) {
-            if (terminated || closing) {
+            if (!closeWith(() -> StreamRelay.stopped(source, s))) {
                 return;
             }
-            stop = s;
-            closing = true;
+            ending.stop = s;
             cut = upstream;
             upstream = null;
-            if (!finished()) {
-                frames.add(StreamRelay.stopped(source, s));
-            }
         }
         // the provider's connection is released now, while the error event waits for the caller
         if (cut != null) {
@@ -221,13 +211,24 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
         drain();
     }
 
-    boolean finished() {
-        return done || error != null;
+    /**
+     * Under the lock: takes no more events, and queues {@code error}'s frame unless the stream had finished. False
+     * when it was closing already.
+     */
+    private boolean closeWith(Supplier<Buffer> error) {
+        if (terminated || closing) {
+            return false;
+        }
+        closing = true;
+        if (!ending.finished()) {
+            frames.add(error.get());
+        }
+        return true;
     }
 
     Outcome outcome(boolean cancelled) {
         synchronized (this) {
-            return StreamRelay.outcome(error, done, failure, stop, cancelled);
+            return ending.outcome(cancelled);
         }
     }
 
@@ -273,15 +274,11 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
         @Override
         public void onFailure(Throwable f) {
             synchronized (RelayedStream.this) {
-                if (terminated || closing) {
+                if (!closeWith(() -> StreamRelay.broken(source, f))) {
                     return;
                 }
                 upstream = null;
-                failure = f;
-                closing = true;
-                if (!finished()) {
-                    frames.add(StreamRelay.broken(source, f));
-                }
+                ending.failure = f;
             }
             drain();
         }
@@ -289,14 +286,10 @@ final class RelayedStream implements Flow.Publisher<Buffer>, Flow.Subscription {
         @Override
         public void onCompletion() {
             synchronized (RelayedStream.this) {
-                if (terminated || closing) {
+                if (!closeWith(() -> StreamRelay.unfinished(source, dialect))) {
                     return;
                 }
                 upstream = null;
-                closing = true;
-                if (!finished()) {
-                    frames.add(StreamRelay.unfinished(source, dialect));
-                }
             }
             drain();
         }

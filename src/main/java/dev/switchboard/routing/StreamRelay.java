@@ -101,25 +101,4 @@ final class StreamRelay {
         LOGGER.infof("stream from %s ended early: %s", source, stop.reason);
         return errorEvent(stop.reason + "; the answer is incomplete", stop.code);
     }
-
-    /** How a stream ended, reported once: an error event, its closing event, a failure, a stop, or the caller left. */
-    static Outcome outcome(String error, boolean done, Throwable failure, Stop stop, boolean cancelled) {
-        if (error != null) {
-            return new Outcome.Failed(FailureKind.BROKEN, "the stream carried an error event: "
-                    + OpenAiErrors.summarize(error.getBytes(StandardCharsets.UTF_8)));
-        }
-        if (done) {
-            return new Outcome.Answered(200);
-        }
-        if (failure != null) {
-            return Outcome.of(failure);
-        }
-        if (stop != null) {
-            return new Outcome.Abandoned(stop.reason);
-        }
-        if (cancelled) {
-            return Outcome.Abandoned.CALLER_GONE;
-        }
-        return new Outcome.Failed(FailureKind.BROKEN, "the stream ended without its last event");
-    }
 }

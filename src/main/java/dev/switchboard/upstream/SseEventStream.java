@@ -10,6 +10,7 @@ import dev.switchboard.schema.MalformedBodyException;
 import dev.switchboard.schema.SseEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.smallrye.mutiny.helpers.Subscriptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -78,8 +79,7 @@ final class SseEventStream implements Flow.Publisher<SseEvent>, Flow.Subscriptio
                 subscriber = s;
                 lastEvent = System.nanoTime();
             } else {
-                s.onSubscribe(this);
-                s.onError(new IllegalStateException("an upstream event stream can be subscribed only once"));
+                Subscriptions.fail(s, new IllegalStateException("an upstream event stream can be subscribed only once"));
                 return;
             }
         }
@@ -94,11 +94,11 @@ final class SseEventStream implements Flow.Publisher<SseEvent>, Flow.Subscriptio
     @Override
     public void request(long n) {
         if (n <= 0) {
-            fail(new IllegalArgumentException("non-positive request: " + n));
+            fail(Subscriptions.getInvalidRequestException());
             return;
         }
         synchronized (this) {
-            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            demand = Subscriptions.add(demand, n);
         }
         drain();
     }
