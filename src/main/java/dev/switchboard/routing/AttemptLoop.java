@@ -200,8 +200,10 @@ final class AttemptLoop {
         Duration after = repeat || plan.size() < 2 ? null : runtime.hedgeAfter(target);
         Uni<Launched.Finished> finished = after == null ? first.finish()
                 : HedgeRace.race(first, after, () -> hedging.pick(cursor), this::failedOver, hedging::lost);
-        Uni<Object> answerOrStop = Uni.combine().any().of(finished.onItem().castTo(Object.class),
-                stops().toUni().onItem().castTo(Object.class));
+        // join().first() cancels the loser through its subscription; combine().any() went through a
+        // CompletableFuture per side and made a CancellationException, with its stack trace, for every request
+        Uni<Object> answerOrStop = Uni.join().first(finished.onItem().castTo(Object.class),
+                stops().toUni().onItem().castTo(Object.class)).toTerminate();
         return answerOrStop.onItem().transformToUni(answer -> {
             if (answer instanceof StreamRelay.Stop stop) {
                 trail.failed(first.target().provider(), stop.code, first.elapsed());
@@ -300,7 +302,8 @@ final class AttemptLoop {
      * with the attempt or stream it guards.
      */
     private Multi<StreamRelay.Stop> stops() {
-        return Multi.createBy().merging().streams(drained.map(reason -> StreamRelay.Stop.SHUTDOWN), deadline.timer());
+        Multi<StreamRelay.Stop> shutdown = drained.map(reason -> StreamRelay.Stop.SHUTDOWN);
+        return deadline.bounded() ? Multi.createBy().merging().streams(shutdown, deadline.timer()) : shutdown;
     }
 
     private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {

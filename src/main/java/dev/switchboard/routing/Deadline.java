@@ -32,6 +32,11 @@ final class Deadline {
         this.at = bound == null ? 0 : System.nanoTime() + bound.toNanos();
     }
 
+    /** Whether there is a deadline at all. */
+    boolean bounded() {
+        return at != 0;
+    }
+
     boolean passed() {
         return at != 0 && at - System.nanoTime() <= 0;
     }
