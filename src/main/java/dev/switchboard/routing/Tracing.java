@@ -3,6 +3,9 @@ package dev.switchboard.routing;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.metrics.GenAi;
 import io.opentelemetry.api.OpenTelemetry;
@@ -21,7 +24,17 @@ public class Tracing {
 
     private final Tracer tracer;
 
-    public Tracing(OpenTelemetry openTelemetry) {
+    /**
+     * With the SDK off, Quarkus still hands out an SDK with nothing to export to, whose spans are built and recorded
+     * all the same (attributes and all, per attempt); the API's no-op tracer records nothing.
+     */
+    @Inject
+    public Tracing(OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
+        this(sdkDisabled ? OpenTelemetry.noop() : openTelemetry);
+    }
+
+    Tracing(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer("dev.switchboard");
     }
 
