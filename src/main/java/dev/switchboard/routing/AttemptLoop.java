@@ -1,10 +1,7 @@
 package dev.switchboard.routing;
 
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -20,7 +17,6 @@ import dev.switchboard.resilience.ProviderState;
 import dev.switchboard.schema.Endpoint;
 import dev.switchboard.schema.Passthrough;
 import dev.switchboard.schema.RequestBody;
-import dev.switchboard.schema.Usage;
 import dev.switchboard.usage.UsageLedger;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
@@ -31,7 +27,8 @@ import io.smallrye.mutiny.Uni;
  * I/O, and at no cost in attempts) a target whose guard refuses, until an attempt answers, returns an answer that must
  * go back to the caller (a 4xx), or the budget runs out. Failover happens only before the first byte reaches the
  * caller. On a route that hedges, a late first attempt may be joined by a second ({@link HedgeRace}); whatever the two
- * change here happens under the race's lock, so the loop is still used from one thread at a time.
+ * change here happens under the race's lock, so the loop is still used from one thread at a time. How the walk ends
+ * for the caller (the answer, the stream, a wait, Switchboard's own error) is {@link AttemptEnding}'s.
  */
 final class AttemptLoop {
 
@@ -44,7 +41,6 @@ final class AttemptLoop {
     private final RequestBody request;
     private final Passthrough passthrough;
     private final List<Target> plan;
-    private final String session;
     private final UsageLedger usage;
     private final Metrics metrics;
     private final String routeTag;
@@ -53,10 +49,7 @@ final class AttemptLoop {
     private final Tracing tracing;
     /** The request's trace context: each attempt's span is its child. */
     private final Context trace;
-    private int attempts;
     private int cursor;
-    private Outcome lastOutcome;
-    private Target lastTarget;
     private final TooLongPrompt tooLong = new TooLongPrompt();
     private final AttemptTrail trail = new AttemptTrail();
     /** The hedge side: the target that joins a late first attempt, and what a lost attempt leaves. */
@@ -66,8 +59,8 @@ final class AttemptLoop {
     private final TargetGate gate;
     private final Drills drills;
     private final LimitCheck limits;
-    /** The failover drill that faulted one of this request's attempts, or null. */
-    private Drill drilled;
+    /** How the walk ends for the caller, and what it leaves: attempts, the last failure, the drill. */
+    private final AttemptEnding ending;
 
     AttemptLoop(ActivePolicy policy, RouteRuntime runtime, Endpoint endpoint, RequestBody request,
             Passthrough passthrough, List<Target> plan, String session, UsageLedger usage, Metrics metrics,
@@ -82,7 +75,6 @@ final class AttemptLoop {
         this.request = request;
         this.passthrough = passthrough;
         this.plan = plan;
-        this.session = session;
         this.usage = usage;
         this.metrics = metrics;
         this.routeTag = routeTag;
@@ -92,6 +84,8 @@ final class AttemptLoop {
         this.trace = trace;
         this.deadline = new Deadline(route, callerDeadline);
         this.gate = new TargetGate(runtime, deadline, tooLong, request, metrics);
+        this.ending = new AttemptEnding(policy, runtime, plan, request, session, metrics, routeTag, trail, tooLong,
+                deadline, gate, limits);
         this.hedging = new Hedging(plan, tried, policy, gate, runtime, metrics, routeTag, limits, trail,
                 request.estimatedPromptTokens(), new Hedging.Loop() {
                     @Override
@@ -103,7 +97,7 @@ final class AttemptLoop {
 
                     @Override
                     public String modelTag(Target target) {
-                        return AttemptLoop.this.modelTag(target);
+                        return ending.modelTag(target);
                     }
                 });
     }
@@ -121,36 +115,10 @@ final class AttemptLoop {
             gate.newRound();
         }
         if (deadline.passed()) {
-            return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
+            return Uni.createFrom().item(ending.stopped(StreamRelay.Stop.DEADLINE));
         }
-        if (attempts >= route.maxAttempts() || refused >= plan.size()) {
-            if (lastOutcome != null) {
-                metrics.fallback(routeTag, lastTarget.provider(), "none", lastOutcome.tag());
-            }
-            if (gate.tooLate() && refused >= plan.size()) {
-                // nothing left that could answer before the deadline: say so now rather than at the deadline
-                return Uni.createFrom().item(stopped(StreamRelay.Stop.DEADLINE));
-            }
-            Duration wait = refused >= plan.size() && attempts < route.maxAttempts()
-                    && lastOutcome instanceof Outcome.Throttled throttled
-                            ? deadline.retryWait(throttled.retryAfter(), runtime.stats(lastTarget))
-                            : null;
-            if (wait != null) {
-                // the only way left is the throttled provider, and its Retry-After fits the deadline: wait, retry it
-                trail.waited(lastTarget.provider(), wait.toNanos());
-            } else if (refused >= plan.size()) {
-                // every provider with room is at its adaptive limit: wait for a slot while the deadline allows
-                wait = deadline.slotWait(gate.slotWait());
-            }
-            if (wait != null) {
-                return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem().transformToUni(v -> next(0));
-            }
-            if (attempts == 0) {
-                limits.unanswered();
-            }
-            return Uni.createFrom().item(attempts > 0 ? exhausted()
-                    : gate.budgetResetsIn() != null ? Unanswered.budgetSpent(route, gate.budgetResetsIn(), metrics, routeTag)
-                            : Unanswered.noTarget(policy, route, plan, routeTag, gate.saturated(), metrics));
+        if (ending.exhaustedOrRefused(refused)) {
+            return ending.roundsOver(refused, () -> next(0));
         }
         int position = cursor++ % plan.size();
         Target target = plan.get(position);
@@ -176,9 +144,7 @@ final class AttemptLoop {
                 if (verdict == LimitCheck.Verdict.QUOTA) {
                     return next(refused + 1);
                 }
-                logTrail();
-                return Uni.createFrom().item(limits.budgetExceeded(trail.on(new LinkedHashMap<>(
-                        Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))))));
+                return Uni.createFrom().item(ending.budgetExceeded());
             });
         });
     }
@@ -187,10 +153,8 @@ final class AttemptLoop {
     private Uni<ProxyResponse> go(int position, Target target, ProviderState state, ProviderGuard.Permit permit) {
         boolean repeat = tried[position];
         tried[position] = true;
-        if (lastOutcome != null) {
-            metrics.fallback(routeTag, lastTarget.provider(), target.provider(), lastOutcome.tag());
-        }
-        metrics.selected(routeTag, target.provider(), modelTag(target));
+        ending.fallingBackTo(target);
+        metrics.selected(routeTag, target.provider(), ending.modelTag(target));
         gate.sending(state);
         return attempt(target, state, permit, repeat);
     }
@@ -208,7 +172,7 @@ final class AttemptLoop {
             if (answer instanceof StreamRelay.Stop stop) {
                 trail.failed(first.target().provider(), stop.code, first.elapsed());
                 first.scope().settle(new Outcome.Abandoned(stop.reason));
-                return Uni.createFrom().item(stopped(stop));
+                return Uni.createFrom().item(ending.stopped(stop));
             }
             return settled((Launched.Finished) answer);
         }).onCancellation().invoke(() -> first.scope().settle(Outcome.Abandoned.CALLER_GONE));
@@ -216,17 +180,13 @@ final class AttemptLoop {
 
     /** One attempt, counted, its scope made; it goes out when its reply is subscribed (after any backoff). */
     private Launched launch(Target target, ProviderState state, ProviderGuard.Permit permit, boolean repeat) {
-        attempts++;
-        lastTarget = target;
         Provider provider = policy.provider(target.provider());
         Drill drill = drills.active(target.provider());
         boolean injected = drill != null && drill.take();
-        if (injected) {
-            drilled = drill;
-        }
+        int number = ending.launched(target, injected ? drill : null);
         Attempt attempt = new Attempt(endpoint, request, target.model(), target.maxTokens(), passthrough);
         AttemptScope scope = new AttemptScope(target, state, permit, runtime.stats(target), metrics, usage,
-                modelTag(target), endpoint, routeTag, tracing, trace, attempts);
+                ending.modelTag(target), endpoint, routeTag, tracing, trace, number);
         return new Launched(target, scope, injected, launched -> {
             Uni<Reply> reply = Uni.createFrom().deferred(() -> {
                 scope.start();
@@ -247,19 +207,18 @@ final class AttemptLoop {
         Launched launched = finished.attempt();
         Target target = launched.target();
         AttemptScope scope = launched.scope();
-        lastTarget = target;
         if (hedging.started()) {
             metrics.hedge(routeTag, target.provider(), "won");
         }
         if (finished.reply() instanceof Reply.Stream stream) {
             trail.answered(target.provider(), 200, launched.elapsed());
-            return Uni.createFrom().item(streamed(target, scope, stream));
+            return Uni.createFrom().item(ending.streamed(target, scope, stream, stops()));
         }
         Reply.Complete complete = (Reply.Complete) finished.reply();
         trail.answered(target.provider(), complete.status(), launched.elapsed());
         scope.answeredBy(complete.usage());
         scope.settle(Outcome.of(complete.status(), complete.body(), complete.retryAfter()));
-        return Uni.createFrom().item(answered(target, scope, complete));
+        return Uni.createFrom().item(ending.answered(target, scope, complete));
     }
 
     /**
@@ -287,13 +246,7 @@ final class AttemptLoop {
             }
         }
         launched.scope().settle(outcome);
-        lastOutcome = outcome;
-        lastTarget = target;
-        if (launched.injected()) {
-            drilled.failedOver();
-        }
-        LOGGER.debugf("route '%s' attempt %d: provider '%s' (model %s) failed with %s", route.name(), attempts,
-                target.provider(), target.model(), outcome.describe());
+        ending.failed(target, outcome, launched.injected());
         return true;
     }
 
@@ -304,93 +257,5 @@ final class AttemptLoop {
     private Multi<StreamRelay.Stop> stops() {
         Multi<StreamRelay.Stop> shutdown = drained.map(reason -> StreamRelay.Stop.SHUTDOWN);
         return deadline.bounded() ? Multi.createBy().merging().streams(shutdown, deadline.timer()) : shutdown;
-    }
-
-    private ProxyResponse streamed(Target target, AttemptScope scope, Reply.Stream stream) {
-        scope.firstEvent();
-        runtime.succeeded(session, target);
-        logTrail();
-        return ProxyResponse.streaming(200, limits.on(trail.on(ResponseHeaders.stream(target, attempts))),
-                StreamRelay.relay(stream.first(), stream.rest(), stream.dialect(), target.toString(), stops(),
-                        outcome -> {
-                            Usage used = stream.usage().reported();
-                            scope.answeredBy(used, stream.first().model());
-                            scope.settle(outcome);
-                            Usage charged = used != null ? used
-                                    : Usage.estimate(request.estimatedPromptTokens(), stream.usage().events());
-                            limits.answered(target.provider(), modelTag(target), charged, scope.account(charged));
-                            limits.reported(policy.state(target.provider()));
-                            drillEnded(outcome instanceof Outcome.Answered);
-                        }))
-                .in(stream.dialect());
-    }
-
-    private ProxyResponse answered(Target target, AttemptScope scope, Reply.Complete complete) {
-        logTrail();
-        drillEnded(complete.status() < 500);
-        Map<String, List<String>> headers = limits.on(trail.on(ResponseHeaders.json(target, attempts,
-                complete.contentType())));
-        if (complete.status() < 400) {
-            runtime.succeeded(session, target);
-            Usage used = complete.usage() != null ? complete.usage()
-                    : Usage.estimate(request.estimatedPromptTokens(), complete.body().length / 4);
-            BigDecimal cost = scope.account(used);
-            limits.answered(target.provider(), modelTag(target), used, cost);
-            limits.reported(policy.state(target.provider()));
-            if (cost != null) {
-                headers.put(ResponseHeaders.COST, List.of(cost.stripTrailingZeros().toPlainString()));
-            }
-        } else {
-            limits.unanswered();
-        }
-        return ProxyResponse.json(complete.status(), headers, complete.body()).in(complete.dialect());
-    }
-
-    /**
-     * Switchboard itself cut the request short before its answer started: 504 when the route's request-timeout ran
-     * out, 503 when the drain is over.
-     */
-    private ProxyResponse stopped(StreamRelay.Stop stop) {
-        logTrail();
-        drillEnded(false);
-        Map<String, List<String>> headers = trail.on(lastTarget != null ? ResponseHeaders.of(lastTarget, attempts)
-                : new LinkedHashMap<>(Map.of(ResponseHeaders.ATTEMPTS, List.of(Integer.toString(attempts)))));
-        String last = lastOutcome != null
-                ? "; last: provider '" + lastTarget.provider() + "' failed with " + lastOutcome.describe()
-                : "";
-        return Unanswered.stopped(route, stop, deadline.describe(), gate.tooLate(), attempts, last, headers);
-    }
-
-    private ProxyResponse exhausted() {
-        if (lastOutcome instanceof Outcome.TooLong && tooLong.answer() != null) {
-            // no target with a larger context window is left: the provider's own answer goes back
-            return answered(lastTarget, null, tooLong.answer());
-        }
-        logTrail();
-        drillEnded(false);
-        return Unanswered.exhausted(route, attempts, lastTarget, lastOutcome,
-                trail.on(ResponseHeaders.of(lastTarget, attempts)));
-    }
-
-    /**
-     * The request ended: with a whole answer, or without (then its estimated tokens go back to its shared limits), for
-     * a failover drill that met it.
-     */
-    private void drillEnded(boolean whole) {
-        if (!whole) {
-            limits.unanswered();
-        }
-        if (drilled != null) {
-            drilled.ended(whole);
-        }
-    }
-
-    private void logTrail() {
-        LOGGER.debugf("route '%s': attempt trail %s", route.name(), trail);
-    }
-
-    /** The model tag: the policy's model id, or {@code (pinned)} for a caller-chosen one. */
-    private String modelTag(Target target) {
-        return routeTag.equals(Metrics.PINNED) ? Metrics.PINNED : target.model();
     }
 }
